@@ -1,0 +1,34 @@
+# Every recipe builds its own virtual environment in .venv and installs aisclient with its test extra.
+python := env_var_or_default("PYTHON", "python3")
+venv := ".venv"
+bin := venv + "/bin"
+
+# Create .venv and install the package (editable) with the test extra; re-runs only when pyproject changes.
+setup:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ ! -x {{bin}}/python ]; then {{python}} -m venv {{venv}}; fi
+    stamp={{venv}}/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+    if [ ! -f "$stamp" ]; then
+        {{bin}}/python -m pip install --quiet --upgrade pip
+        {{bin}}/python -m pip install --quiet -e '.[test]'
+        rm -f {{venv}}/.installed-*; touch "$stamp"
+    fi
+
+# Lint and type-check.
+lint: setup
+    {{bin}}/ruff check src tests property_tests bench
+    {{bin}}/ruff format --check src tests property_tests bench
+    {{bin}}/mypy --strict src/aisclient
+
+# Lint, type-check, then run every test (unit, property, integration).
+test: lint
+    {{bin}}/python -m pytest {{ if env_var_or_default("CI", "") == "" { "" } else { "-p no:cacheprovider" } }}
+
+# Benchmarks: a table of ratios measured in one run.
+bench: setup
+    {{bin}}/python -m bench
+
+# The demo: against AIS_ENDPOINT when set, else an embedded LocalCluster.
+demo: setup
+    {{bin}}/python -m aisclient.demo
