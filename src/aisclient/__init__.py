@@ -1,3 +1,97 @@
-"""aisclient: a fast, lean, testable Python client for AIStore."""
+"""aisclient: a fast, lean, testable Python client for AIStore.
+
+Importing the package is cheap: names load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "Client": "aisclient.client",
+    "ClientConfig": "aisclient.config",
+    "Timeout": "aisclient.config",
+    "TlsConfig": "aisclient.config",
+    "resolve_config": "aisclient.config",
+    "RetryPolicy": "aisclient.retry",
+    "RetryConfig": "aisclient.retry",
+    "Request": "aisclient.request",
+    "render_url": "aisclient.request",
+    "Provider": "aisclient.provider",
+    "Namespace": "aisclient.provider",
+    "BucketRef": "aisclient.provider",
+    "AISError": "aisclient.errors",
+    "Transport": "aisclient.transport.base",
+    "Response": "aisclient.transport.base",
+    "MockTransport": "aisclient.transport.mock",
+    "RecordingTransport": "aisclient.transport.mock",
+    "StubTransport": "aisclient.transport.mock",
+    "Urllib3Transport": "aisclient.transport.urllib3",
+    "Bucket": "aisclient.bucket",
+    "Object": "aisclient.obj",
+    "ObjectGroup": "aisclient.multiobj",
+    "Job": "aisclient.job",
+    "Cluster": "aisclient.cluster",
+    "Etl": "aisclient.etl",
+    "Dsort": "aisclient.dsort",
+    "Batch": "aisclient.batch",
+}
+
+__all__ = [
+    "AISError",
+    "Batch",
+    "Bucket",
+    "BucketRef",
+    "Client",
+    "ClientConfig",
+    "Cluster",
+    "Dsort",
+    "Etl",
+    "Job",
+    "MockTransport",
+    "Namespace",
+    "Object",
+    "ObjectGroup",
+    "Provider",
+    "RecordingTransport",
+    "Request",
+    "Response",
+    "RetryConfig",
+    "RetryPolicy",
+    "StubTransport",
+    "Timeout",
+    "TlsConfig",
+    "Transport",
+    "Urllib3Transport",
+    "__version__",
+    "render_url",
+    "resolve_config",
+]
+
+if TYPE_CHECKING:
+    from aisclient.client import Client
+    from aisclient.config import ClientConfig, Timeout, TlsConfig, resolve_config
+    from aisclient.errors import AISError
+    from aisclient.provider import BucketRef, Namespace, Provider
+    from aisclient.request import Request, render_url
+    from aisclient.retry import RetryConfig, RetryPolicy
+    from aisclient.transport.base import Response, Transport
+    from aisclient.transport.mock import MockTransport, RecordingTransport, StubTransport
+    from aisclient.transport.urllib3 import Urllib3Transport
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aisclient' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,232 @@
+"""Client configuration as frozen values, resolved once by a pure function of arguments and env.
+
+Precedence for every field: explicit argument > environment variable > default. Invalid
+environment values warn and fall back to the default; invalid arguments raise at once.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from attrs import field, frozen
+
+from aisclient.retry import RetryPolicy
+
+DEFAULT_CONNECT_TIMEOUT = 3.0
+DEFAULT_READ_TIMEOUT = 20.0
+DEFAULT_MAX_POOL_SIZE = 10
+_TRUTHY = frozenset({"1", "t", "true", "y", "yes", "on"})
+
+TimeoutArg = float | int | tuple[float | int, float | int] | None
+
+
+@frozen
+class Timeout:
+    """Connect and read timeouts in seconds; ``None`` means no limit for that phase."""
+
+    connect: float | None = DEFAULT_CONNECT_TIMEOUT
+    read: float | None = DEFAULT_READ_TIMEOUT
+
+    @property
+    def disabled(self) -> bool:
+        return self.connect is None and self.read is None
+
+    def as_sdk_value(self) -> float | tuple[float | None, float | None] | None:
+        """The shape the official SDK stores: ``None`` when both phases are unlimited."""
+        return None if self.disabled else (self.connect, self.read)
+
+
+@frozen(repr=False)
+class TlsConfig:
+    """TLS policy: verify against the system store (default) or ``ca_cert``; optional mTLS."""
+
+    skip_verify: bool = False
+    ca_cert: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+
+    def __repr__(self) -> str:
+        # Paths are not secrets, but keep the repr short and never show key material.
+        key = "set" if self.client_key else None
+        return (
+            f"TlsConfig(skip_verify={self.skip_verify}, ca_cert={self.ca_cert!r}, "
+            f"client_cert={self.client_cert!r}, client_key={key})"
+        )
+
+
+def _hidden(value: str | None) -> str:
+    return "'***'" if value else "None"
+
+
+@frozen(repr=False)
+class ClientConfig:
+    """Everything a transport needs, resolved. Compares, hashes and pickles; hides the token."""
+
+    endpoint: str
+    timeout: Timeout = field(factory=Timeout)
+    retry: RetryPolicy = field(factory=RetryPolicy)
+    tls: TlsConfig = field(factory=TlsConfig)
+    token: str | None = None
+    max_pool_size: int = DEFAULT_MAX_POOL_SIZE
+
+    def __repr__(self) -> str:
+        return (
+            f"ClientConfig(endpoint={self.endpoint!r}, timeout={self.timeout!r}, "
+            f"retry={self.retry!r}, tls={self.tls!r}, token={_hidden(self.token)}, "
+            f"max_pool_size={self.max_pool_size})"
+        )
+
+    __str__ = __repr__
+
+
+def resolve_config(
+    endpoint: str | None = None,
+    *,
+    skip_verify: bool = False,
+    ca_cert: str | None = None,
+    client_cert: str | tuple[str, str] | None = None,
+    timeout: TimeoutArg | Timeout = None,
+    retry: RetryPolicy | None = None,
+    token: str | None = None,
+    max_pool_size: int | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Resolve a :class:`ClientConfig` from explicit arguments, then ``env``, then defaults.
+
+    ``env`` defaults to ``os.environ``; pass a dict to resolve without touching the process.
+    The endpoint may come from ``AIS_ENDPOINT`` when not given (an extension over the SDK).
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    return ClientConfig(
+        endpoint=resolve_endpoint(endpoint, environ),
+        timeout=resolve_timeout(timeout, environ),
+        retry=retry if retry is not None else RetryPolicy(),
+        tls=resolve_tls(skip_verify, ca_cert, client_cert, environ),
+        token=token or environ.get("AIS_AUTHN_TOKEN") or None,
+        max_pool_size=resolve_max_pool_size(max_pool_size, environ),
+    )
+
+
+def resolve_endpoint(endpoint: str | None, env: Mapping[str, str]) -> str:
+    value = endpoint if endpoint else env.get("AIS_ENDPOINT", "")
+    if not isinstance(value, str):
+        raise TypeError(f"endpoint must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError("endpoint is required (pass it, or set AIS_ENDPOINT)")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"endpoint {value!r} must look like http://host:port or https://host:port")
+    if parts.query or parts.fragment:
+        raise ValueError(f"endpoint {value!r} must not have a query or fragment")
+    try:
+        parts.port  # noqa: B018 - validates the port number
+    except ValueError as err:
+        raise ValueError(f"endpoint {value!r} has an invalid port: {err}") from None
+    return value.rstrip("/")
+
+
+def _check_seconds(value: object, what: str) -> float | None:
+    """A timeout part: a finite, non-negative real number; 0 means no limit."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"timeout {what} must be a number of seconds, not {value!r}")
+    number = float(value)
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        raise ValueError(f"timeout {what} must be a finite number >= 0, not {value!r}")
+    return None if number == 0 else number
+
+
+def resolve_timeout(timeout: TimeoutArg | Timeout, env: Mapping[str, str]) -> Timeout:
+    if isinstance(timeout, Timeout):
+        return timeout
+    if timeout is None:
+        return Timeout(
+            connect=_env_seconds(env, "AIS_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
+            read=_env_seconds(env, "AIS_READ_TIMEOUT", DEFAULT_READ_TIMEOUT),
+        )
+    if isinstance(timeout, tuple | list):
+        if len(timeout) != 2:
+            raise ValueError(f"timeout tuple must be (connect, read), got {len(timeout)} items")
+        return Timeout(
+            connect=_check_seconds(timeout[0], "connect"), read=_check_seconds(timeout[1], "read")
+        )
+    seconds = _check_seconds(timeout, "value")
+    return Timeout(connect=seconds, read=seconds)
+
+
+def _env_seconds(env: Mapping[str, str], name: str, default: float) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        warnings.warn(
+            f"Invalid value for {name}={raw!r}. Using default timeout of {default:g} seconds.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return default
+    return None if number == 0 else number
+
+
+def resolve_max_pool_size(max_pool_size: int | None, env: Mapping[str, str]) -> int:
+    if max_pool_size is not None:
+        if isinstance(max_pool_size, bool) or not isinstance(max_pool_size, int):
+            raise TypeError(f"max_pool_size must be an int, not {max_pool_size!r}")
+        if max_pool_size < 1:
+            raise ValueError(f"max_pool_size must be >= 1, not {max_pool_size}")
+        return max_pool_size
+    raw = env.get("AIS_MAX_CONN_POOL", "").strip()
+    if not raw:
+        return DEFAULT_MAX_POOL_SIZE
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        warnings.warn(
+            f"Invalid value for AIS_MAX_CONN_POOL={raw!r}. "
+            f"Using default max_pool_size of {DEFAULT_MAX_POOL_SIZE}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return DEFAULT_MAX_POOL_SIZE
+    return value
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in _TRUTHY
+
+
+def resolve_tls(
+    skip_verify: bool,
+    ca_cert: str | None,
+    client_cert: str | tuple[str, str] | None,
+    env: Mapping[str, str],
+) -> TlsConfig:
+    if skip_verify:
+        skip = True
+    elif "AIS_SKIP_VERIFY_CRT" in env:  # canonical; the legacy name counts only when this is unset
+        skip = _truthy(env["AIS_SKIP_VERIFY_CRT"])
+    else:
+        skip = _truthy(env.get("AIS_SKIP_VERIFY"))
+    cert: str | None
+    key: str | None
+    if isinstance(client_cert, tuple):
+        if len(client_cert) != 2:
+            raise ValueError("client_cert must be a path or a (cert, key) pair")
+        cert, key = client_cert
+    elif client_cert:
+        cert, key = client_cert, None
+    elif env.get("AIS_CRT") and env.get("AIS_CRT_KEY"):
+        cert, key = env["AIS_CRT"], env["AIS_CRT_KEY"]
+    else:
+        cert, key = None, None
+    ca = None if skip else (ca_cert or env.get("AIS_CLIENT_CA") or None)
+    return TlsConfig(skip_verify=skip, ca_cert=ca, client_cert=cert, client_key=key)

@@ -1,0 +1,319 @@
+"""One exception hierarchy, rooted in :class:`AISError`, and the pure response-to-error mapping.
+
+The class names follow the official SDK so that existing ``except`` clauses keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aisclient.request import Request
+
+__all__ = [
+    "AISConnectionError",
+    "AISError",
+    "AISRetryableError",
+    "AISTimeoutError",
+    "APIRequestError",
+    "ErrBckAlreadyExists",
+    "ErrBckNotFound",
+    "ErrETLAlreadyExists",
+    "ErrETLNotFound",
+    "ErrGETConflict",
+    "ErrObjNotFound",
+    "ErrRemoteBckNotFound",
+    "IncompleteBodyError",
+    "InvalidBckProvider",
+    "InvalidObjectRangeIndex",
+    "InvalidURLException",
+    "JobInfoNotFound",
+    "MultipartDecodeError",
+    "NoTargetError",
+    "ObjectFileReaderMaxResumeError",
+    "RedirectError",
+    "Timeout",
+    "UnexpectedHTTPStatusCode",
+    "UnreplayableBodyError",
+    "error_from_response",
+]
+
+
+class AISError(Exception):
+    """Root of every error aisclient raises.
+
+    ``status_code``, ``message`` and ``req_url`` are set for errors that came from a server; for
+    client-side errors they are ``0``, the text and ``""``.
+    """
+
+    def __init__(self, message: str = "", *, status_code: int = 0, req_url: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.req_url = req_url
+
+
+class APIRequestError(AISError):
+    """An HTTP error status from AIS (or AuthN). ``message`` is the raw body text, as in the SDK."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        req_url: str,
+        req: Request | None = None,
+        *,
+        tcode: str = "",
+        detail: str = "",
+    ) -> None:
+        super().__init__(message, status_code=status_code, req_url=req_url)
+        self.req = req
+        self.tcode = tcode
+        # The server's human-readable ``message`` field, when the body was AIS's JSON error.
+        self.detail = detail or message
+
+    def __str__(self) -> str:
+        return f"STATUS:{self.status_code}, MESSAGE:{self.message}, REQ_URL:{self.req_url}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_api_error,
+            (type(self), self.status_code, self.message, self.req_url, self.tcode, self.detail),
+        )
+
+
+def _rebuild_api_error(
+    cls: type[APIRequestError], status: int, message: str, url: str, tcode: str, detail: str
+) -> APIRequestError:
+    return cls(status, message, url, None, tcode=tcode, detail=detail)
+
+
+class AISRetryableError(APIRequestError):
+    """Marker base for HTTP errors that are worth trying again."""
+
+
+class ErrObjNotFound(AISRetryableError):
+    """404: the object does not exist."""
+
+
+class ErrGETConflict(AISRetryableError):
+    """409 on a GET: e.g. the object is write-locked by a concurrent cold GET."""
+
+
+class ErrBckNotFound(APIRequestError):
+    """404: the ais:// bucket does not exist."""
+
+
+class ErrRemoteBckNotFound(APIRequestError):
+    """404: the remote (cloud or remote-AIS) bucket does not exist."""
+
+
+class ErrBckAlreadyExists(APIRequestError):
+    """409: the bucket already exists."""
+
+
+class ErrETLNotFound(APIRequestError):
+    """404: the ETL does not exist."""
+
+
+class ErrETLAlreadyExists(APIRequestError):
+    """409: an ETL with that name already exists."""
+
+
+class AISConnectionError(AISError, ConnectionError):
+    """The request could not be completed over the network (after retries).
+
+    Names the method and URL; never the token or a signed query parameter. ``phase`` is
+    ``"connect"`` (nothing was sent), ``"read"`` (the exchange broke after connecting) or
+    ``""`` (not worth retrying, e.g. a TLS verification failure).
+    """
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", phase: str = "") -> None:
+        super().__init__(message, req_url=url)
+        self.method = method
+        self.url = url
+        self.phase = phase
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_connection_error,
+            (type(self), self.message, self.method, self.url, self.phase),
+        )
+
+
+def _rebuild_connection_error(
+    cls: type[AISConnectionError], message: str, method: str, url: str, phase: str
+) -> AISConnectionError:
+    return cls(message, method=method, url=url, phase=phase)
+
+
+class AISTimeoutError(AISConnectionError, TimeoutError):
+    """Connecting or reading timed out (after retries)."""
+
+
+class IncompleteBodyError(AISConnectionError):
+    """The response body ended before its declared length: never a silently short result."""
+
+
+class RedirectError(AISError):
+    """Too many redirects, a redirect loop, or a redirect without a ``Location``."""
+
+
+class UnreplayableBodyError(AISError):
+    """The server asked for the request again, but its one-shot body was already sent."""
+
+
+class InvalidBckProvider(AISError, ValueError):
+    """An unknown provider, or an operation the provider does not allow."""
+
+    def __init__(self, provider: str, detail: str = "") -> None:
+        text = detail or f"Invalid bucket provider {provider!r}"
+        super().__init__(text)
+        self.provider = provider
+
+
+class InvalidURLException(AISError, ValueError):
+    """A malformed ``provider://bucket/object`` URL."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"Invalid URL: {url!r}. Ensure it follows the format 'provider://bucket/object'."
+        )
+        self.url = url
+
+
+class Timeout(AISError, TimeoutError):
+    """Waiting for something (a job, a dSort) took longer than allowed."""
+
+    def __init__(self, action: str, message: str = "") -> None:
+        text = f"Timed out while waiting for {action}."
+        super().__init__(f"{text} {message}" if message else text)
+        self.action = action
+
+
+class InvalidObjectRangeIndex(AISError, ValueError):
+    """Bad indices for an object range template."""
+
+
+class JobInfoNotFound(AISError):
+    """No information about the job could be found."""
+
+
+class UnexpectedHTTPStatusCode(AISError):
+    """A status the call did not expect, although it was not an error status."""
+
+    def __init__(self, expected_status_codes: list[int], received_status_code: int) -> None:
+        super().__init__(
+            f"Unexpected status code received. Expected one of the following "
+            f"{expected_status_codes}, but received {received_status_code}.",
+            status_code=received_status_code,
+        )
+        self.expected_status_codes = expected_status_codes
+        self.received_status_code = received_status_code
+
+
+class NoTargetError(AISError):
+    """No usable target in the cluster map."""
+
+    def __init__(self, total_nodes: int) -> None:
+        super().__init__(f"No available targets in the cluster map. Total nodes: {total_nodes}")
+        self.total_nodes = total_nodes
+
+
+class MultipartDecodeError(AISError):
+    """A Get-Batch multipart response could not be decoded."""
+
+
+class ObjectFileReaderMaxResumeError(AISError):
+    """An object file reader gave up after resuming ``max_retries`` times."""
+
+    def __init__(self, err: BaseException, max_retries: int) -> None:
+        super().__init__(f"Object file reader exceeded max resume attempts ({max_retries}): {err}")
+        self.original_error = err
+        self.max_retries = max_retries
+
+
+# A bucket written as a URL: scheme, "://", then the bucket part (namespace characters allowed);
+# a "/" right after it means an object part follows. Wider than the SDK's pattern: also the
+# az:// and oc:// schemes that the server uses in its messages.
+_BUCKET_URL = re.compile(r"\b(ais|aws|azure|gcp|oci|s3|gs|az|oc)://([A-Za-z0-9@#._\-]{1,132})(/?)")
+_ETL_MARKER = "etl job"
+
+
+def _parse_body(body: bytes) -> tuple[str, str, str]:
+    """Return (raw text, tcode, message) for any bytes; never raises."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        doc = json.loads(text) if text.lstrip().startswith("{") else None
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        tcode = doc.get("tcode")
+        message = doc.get("message")
+        return (
+            text,
+            tcode if isinstance(tcode, str) else "",
+            message if isinstance(message, str) else text,
+        )
+    return text, "", text
+
+
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    request: Request | None = None,
+    *,
+    url: str = "",
+) -> APIRequestError:
+    """Map an error status and body to the most specific exception. Total: never raises.
+
+    HEAD responses have no body; AIS puts the same JSON into the ``Hdr-Error`` header, which
+    is used instead (so HEAD errors are specific too, unlike in the SDK).
+    """
+    if not body:
+        header = _header(headers, "Hdr-Error")
+        if header:
+            body = header.encode("utf-8", errors="replace")
+    text, tcode, detail = _parse_body(body)
+    method = request.method if request is not None else ""
+    cls = _classify(status, method, text)
+    return cls(status, text, url, request, tcode=tcode, detail=detail)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    try:
+        value = headers.get(name)
+        if value is None:
+            lowered = name.lower()
+            value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+        return value if isinstance(value, str) else ""
+    except Exception:  # a hostile mapping must not break error reporting
+        return ""
+
+
+def _classify(status: int, method: str, text: str) -> type[APIRequestError]:
+    if status == 404:
+        if _ETL_MARKER in text:
+            return ErrETLNotFound
+        match = _BUCKET_URL.search(text)
+        if match is None:
+            return APIRequestError
+        if match.group(3):
+            return ErrObjNotFound
+        scheme, bucket = match.group(1), match.group(2)
+        if scheme != "ais" or "@" in bucket:
+            return ErrRemoteBckNotFound
+        return ErrBckNotFound
+    if status == 409:
+        if method == "GET":
+            return ErrGETConflict
+        if _ETL_MARKER in text:
+            return ErrETLAlreadyExists
+        match = _BUCKET_URL.search(text)
+        if match is not None and not match.group(3):
+            return ErrBckAlreadyExists
+    return APIRequestError

@@ -1,0 +1,1 @@
+"""Pure request builders, one module per area: values in, a ``Request`` out."""

@@ -1,0 +1,167 @@
+"""Retry policy as a value, and the retry decision as a pure function.
+
+Defaults follow the official SDK's ``RetryConfig.default()``: statuses 429/500/502/503/504 up
+to 5 retries with backoff 0, 6, 12, 24, 48 s; network failures up to 7 attempts with random
+exponential waits between 1 and 30 s. Added here: a total deadline, ``Retry-After`` honoured
+within it, jitter from an injected random number, and safety rules by request kind.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import math
+from typing import TYPE_CHECKING, Any
+
+from attrs import evolve, field, frozen
+
+if TYPE_CHECKING:
+    from aisclient.request import Request
+
+DEFAULT_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
+
+
+class FailureKind(enum.Enum):
+    """What went wrong with one attempt."""
+
+    STATUS = "status"  # the server answered with a retryable status
+    CONNECT = "connect"  # no connection: nothing was sent
+    READ = "read"  # connected, then the exchange failed or timed out
+
+
+@frozen
+class Outcome:
+    """The result of one failed attempt, as the decision needs it."""
+
+    kind: FailureKind
+    status: int = 0
+    retry_after: str | None = None  # the raw Retry-After header, if any
+
+
+@frozen
+class Retry:
+    """Try again after ``after`` seconds."""
+
+    after: float
+
+
+@frozen
+class GiveUp:
+    """Stop; ``reason`` says why (for error messages and logs)."""
+
+    reason: str
+
+
+def _non_negative(_: object, attribute: object, value: float) -> None:
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be >= 0, not {value!r}")
+
+
+@frozen
+class RetryPolicy:
+    """Which failures to retry, how often and how long to wait. Immutable; use :meth:`replace`."""
+
+    statuses: frozenset[int] = field(default=DEFAULT_STATUSES, converter=frozenset)
+    status_retries: int = 5
+    backoff_factor: float = field(default=3.0, validator=_non_negative)
+    backoff_max: float = field(default=120.0, validator=_non_negative)
+    network_attempts: int = 7
+    network_wait_min: float = field(default=1.0, validator=_non_negative)
+    network_wait_max: float = field(default=30.0, validator=_non_negative)
+    # Total time budget for one logical request, retries included; None = no budget.
+    deadline: float | None = 300.0
+    respect_retry_after: bool = True
+    # Fraction (0..1) by which a status backoff is randomly shortened or lengthened.
+    jitter: float = field(default=0.1, validator=_non_negative)
+
+    @staticmethod
+    def default() -> RetryPolicy:
+        return RetryPolicy()
+
+    @staticmethod
+    def never() -> RetryPolicy:
+        """A policy that never retries: handy in tests and for callers with their own loop."""
+        return RetryPolicy(status_retries=0, network_attempts=1)
+
+    def replace(self, **changes: Any) -> RetryPolicy:
+        return evolve(self, **changes)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), else ``None``.
+
+    ``now`` is the current Unix time, needed only for the date form.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or now is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def status_backoff(policy: RetryPolicy, failures: int, rand: float) -> float:
+    """Sleep before retry number ``failures`` (1-based) after a retryable status."""
+    if failures <= 1:
+        return 0.0
+    base = min(policy.backoff_factor * 2.0 ** (failures - 1), policy.backoff_max)
+    spread = min(policy.jitter, 1.0)
+    return max(0.0, base * (1.0 + spread * (2.0 * rand - 1.0)))
+
+
+def network_backoff(policy: RetryPolicy, failures: int, rand: float) -> float:
+    """Random exponential wait before network retry number ``failures`` (1-based)."""
+    low = policy.network_wait_min
+    high = max(low, min(2.0 ** (failures - 1), policy.network_wait_max))
+    return low + (high - low) * rand
+
+
+def decide(
+    policy: RetryPolicy,
+    request: Request,
+    outcome: Outcome,
+    failures: int,
+    elapsed: float,
+    rand: float,
+    now: float | None = None,
+) -> Retry | GiveUp:
+    """Decide whether to retry after a failed attempt. Pure: the same input, the same answer.
+
+    ``failures`` counts failed attempts of this outcome's family (statuses, or network) so far,
+    this one included; ``elapsed`` is seconds since the first attempt began; ``rand`` is a number
+    in [0, 1) from the caller's random source; ``now`` (Unix time) resolves HTTP-date Retry-After.
+    """
+    if not request.replayable:
+        return GiveUp("the request body can be sent only once")
+    if outcome.kind is FailureKind.STATUS:
+        if outcome.status not in policy.statuses:
+            return GiveUp(f"status {outcome.status} is not retried")
+        # 429 means the server did not act on the request, so any method may be resent.
+        if not request.idempotent and outcome.status != 429:
+            return GiveUp(f"{request.method} is not idempotent")
+        if failures > policy.status_retries:
+            return GiveUp(f"gave up after {policy.status_retries} retries on error statuses")
+        after = status_backoff(policy, failures, rand)
+        if policy.respect_retry_after and outcome.status in RETRY_AFTER_STATUSES:
+            hinted = parse_retry_after(outcome.retry_after, now)
+            if hinted is not None:
+                after = max(after, hinted)
+    else:
+        if outcome.kind is FailureKind.READ and not request.idempotent:
+            return GiveUp(f"{request.method} is not idempotent; it may have been applied")
+        if failures >= policy.network_attempts:
+            return GiveUp(f"gave up after {policy.network_attempts} attempts")
+        after = network_backoff(policy, failures, rand)
+    if policy.deadline is not None and elapsed + after > policy.deadline:
+        return GiveUp(f"the next try would pass the {policy.deadline:g} s deadline")
+    return Retry(after)
+
+
+RetryConfig = RetryPolicy  # the official SDK's name for the same idea
