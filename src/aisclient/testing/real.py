@@ -305,9 +305,12 @@ class ConfigPaths:
     data_root: Path
 
 
-def allocate_ports(host: str = HOST) -> ClusterPorts:
-    """Six distinct ports that are free on ``host`` right now.
+def allocate_ports() -> ClusterPorts:
+    """Six distinct TCP ports that are free right now.
 
+    The ports are probed on the wildcard address because a node binds its public
+    listener on all interfaces (``:PORT``) whenever the public port differs from the
+    intra-cluster ones, which 5.0 requires; only the intra listeners bind 127.0.0.1.
     All six sockets are bound at once, so the kernel hands out distinct ports; they are
     closed again before returning, so a bind race is possible (callers retry).
     """
@@ -316,7 +319,7 @@ def allocate_ports(host: str = HOST) -> ClusterPorts:
         for _ in range(6):
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             socks.append(s)
-            s.bind((host, 0))
+            s.bind(("", 0))
         ports = [int(s.getsockname()[1]) for s in socks]
     finally:
         for s in socks:
@@ -596,10 +599,12 @@ class RealCluster:
     ...     client = Client(cluster.endpoint)
 
     Each start uses a fresh run directory and freshly chosen free ports; a start whose
-    node exits early (for example because a port was taken meanwhile) is retried with
-    new ports up to ``attempts`` times.  :meth:`stop` stops the target, then the proxy,
-    and deletes the run directory (unless ``keep_run_dir``).  An ``atexit`` hook stops
-    any cluster still running when the interpreter exits.
+    node exits early because a port was taken meanwhile ("address already in use" in
+    its log) is retried with new ports, up to ``attempts`` tries in all.  Any other
+    failure raises :class:`ClusterStartError` with the tail of both node logs.
+    :meth:`stop` stops the target, then the proxy, and deletes the run directory
+    (unless ``keep_run_dir``).  An ``atexit`` hook stops any cluster still running
+    when the interpreter exits.
     """
 
     def __init__(
@@ -669,7 +674,11 @@ class RealCluster:
         return bool(self._nodes) and all(n.proc.poll() is None for n in self._nodes)
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        """The last ``lines`` lines of both node logs (and of their stdout/stderr)."""
+        """The last ``lines`` lines of both node logs (and of their stdout/stderr).
+
+        Nodes buffer their logs and flush them periodically and on exit, so while
+        they run the tail can lag behind by some seconds.  Empty after :meth:`stop`.
+        """
         return "\n".join(n.tail(lines) for n in self._nodes)
 
     # ---- lifecycle -------------------------------------------------------------------
