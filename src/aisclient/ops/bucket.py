@@ -1,0 +1,292 @@
+"""Pure builders for bucket requests (``/v1/buckets/{bck}``), spec sections 2 and 4."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aisclient.ops._common import BUCKETS, action_body, flag
+from aisclient.provider import BucketRef
+from aisclient.request import Request
+
+DEFAULT_ETL_TIMEOUT = "5m"
+HDR_INVENTORY_NAME = "Ais-Inv-Name"
+NBI_FLAG = 1 << 15
+
+
+def _path(bucket: BucketRef) -> tuple[str, str]:
+    return (BUCKETS, bucket.name)
+
+
+def create_bucket(
+    bucket: BucketRef, props: Mapping[str, Any] | None = None, *, dont_head_remote: bool = False
+) -> Request:
+    """``create-bck`` (spec 2.1); ``props`` overrides inherited defaults (partial props)."""
+    query = bucket.query
+    if dont_head_remote:
+        query += (("dont_head_remote_bck", "true"),)
+    value = dict(props) if props else None
+    return Request("POST", _path(bucket), query, (), action_body("create-bck", value=value))
+
+
+def destroy_bucket(bucket: BucketRef) -> Request:
+    return Request("DELETE", _path(bucket), bucket.query, (), action_body("destroy-bck"))
+
+
+def head_bucket(
+    bucket: BucketRef, *, presence: int | None = None, dont_add_remote: bool = False
+) -> Request:
+    """HEAD: existence plus ``Ais-Bucket-Props`` (spec 2.3)."""
+    query = bucket.query
+    if presence is not None:
+        query += (("presence", str(int(presence))),)
+    if dont_add_remote:
+        query += (("dont_add_remote_bck_md", "true"),)
+    return Request("HEAD", _path(bucket), query)
+
+
+def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
+    """``set-bprops`` (spec 2.4): only the given leaves change. Answer: empty or a job ID."""
+    if not props:
+        raise ValueError("set_props needs at least one property to change")
+    body = action_body("set-bprops", value=dict(props))
+    return Request("PATCH", _path(bucket), bucket.query, (), body)
+
+
+def reset_bucket_props(bucket: BucketRef) -> Request:
+    return Request("PATCH", _path(bucket), bucket.query, (), action_body("reset-bprops"))
+
+
+def list_objects(
+    bucket: BucketRef,
+    *,
+    prefix: str = "",
+    props: str = "",
+    page_size: int = 0,
+    uuid: str = "",
+    continuation_token: str = "",
+    flags: int = 0,
+    target: str = "",
+    inventory_name: str = "",
+    start_after: str = "",
+) -> Request:
+    """One list-objects page (spec 4.1). Answered as JSON (no msgpack dependency)."""
+    if page_size < 0:
+        raise ValueError(f"page_size must be >= 0, got {page_size}")
+    headers: tuple[tuple[str, str], ...] = ()
+    if inventory_name:
+        flags |= NBI_FLAG
+        headers = ((HDR_INVENTORY_NAME, inventory_name),)
+    value: dict[str, Any] = {
+        "prefix": prefix,
+        "pagesize": page_size,
+        "uuid": uuid,
+        "props": props,
+        "continuation_token": continuation_token,
+        "flags": str(flags),
+        "target": target,
+    }
+    if start_after:
+        value["start_after"] = start_after
+    body = action_body("list", value=value)
+    return Request("GET", _path(bucket), bucket.query, headers, body, True)
+
+
+def summary(
+    bucket: BucketRef,
+    *,
+    uuid: str = "",
+    prefix: str = "",
+    cached: bool = True,
+    present: bool = True,
+) -> Request:
+    """``summary-bck`` (spec 2.9a): start (``uuid=""``, 202 + job ID), then poll by ID."""
+    value = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
+    return Request("GET", _path(bucket), bucket.query, (), action_body("summary-bck", value=value))
+
+
+def info(
+    bucket: BucketRef,
+    *,
+    flt_presence: int = 0,
+    bsumm_remote: bool = True,
+    prefix: str = "",
+    uuid: str = "",
+) -> Request:
+    """Bucket info by HEAD (spec 2.9b): the prefix rides in the path on the first request."""
+    path: tuple[str, ...] = _path(bucket)
+    if prefix and not uuid:
+        path = (*path, prefix)
+    query = (
+        *bucket.query,
+        ("bsumm_remote", flag(bsumm_remote)),
+        ("presence", str(int(flt_presence))),
+    )
+    if uuid:
+        query += (("uuid", uuid),)
+    return Request("HEAD", path, query)
+
+
+def _tcb_value(
+    *,
+    prefix_filter: str,
+    prepend: str,
+    ext: Mapping[str, str] | None,
+    dry_run: bool,
+    force: bool,
+    latest: bool,
+    sync: bool,
+    num_workers: int | None,
+    cont_on_err: bool,
+) -> dict[str, Any]:
+    if prepend and sync:
+        raise ValueError("prepend cannot be combined with sync (the server refuses it)")
+    value: dict[str, Any] = {}
+    if ext:
+        value["ext"] = dict(ext)
+    if num_workers:
+        value["num-workers"] = int(num_workers)
+    if cont_on_err:
+        value["coer"] = True
+    value.update(
+        {
+            "prefix": prefix_filter,
+            "prepend": prepend,
+            "dry_run": dry_run,
+            "force": force,
+            "latest-ver": latest,
+            "synchronize": sync,
+        }
+    )
+    return value
+
+
+def copy_bucket(
+    bucket: BucketRef,
+    to_bucket: BucketRef,
+    *,
+    prefix_filter: str = "",
+    prepend: str = "",
+    ext: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    latest: bool = False,
+    sync: bool = False,
+    num_workers: int | None = 0,
+    cont_on_err: bool = False,
+) -> Request:
+    """``copy-bck`` with ``bck_to`` = destination uname (spec 2.6). Answer: job ID."""
+    value = _tcb_value(
+        prefix_filter=prefix_filter,
+        prepend=prepend,
+        ext=ext,
+        dry_run=dry_run,
+        force=force,
+        latest=latest,
+        sync=sync,
+        num_workers=num_workers,
+        cont_on_err=cont_on_err,
+    )
+    query = (*bucket.query, ("bck_to", to_bucket.uname))
+    return Request("POST", _path(bucket), query, (), action_body("copy-bck", value=value))
+
+
+def transform_bucket(
+    bucket: BucketRef,
+    to_bucket: BucketRef,
+    etl_name: str,
+    *,
+    timeout: str = DEFAULT_ETL_TIMEOUT,
+    prefix_filter: str = "",
+    prepend: str = "",
+    ext: Mapping[str, str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    latest: bool = False,
+    sync: bool = False,
+    num_workers: int | None = 0,
+    cont_on_err: bool = False,
+    etl_pipeline: Sequence[str] | None = None,
+) -> Request:
+    """``etl-bck`` (spec 2.10 / etl 4.7): copy fields plus ``id``, ``request_timeout``,
+    ``pipeline`` (``null`` when unused)."""
+    if not etl_name:
+        raise ValueError("transform needs an ETL name")
+    value = _tcb_value(
+        prefix_filter=prefix_filter,
+        prepend=prepend,
+        ext=ext,
+        dry_run=dry_run,
+        force=force,
+        latest=latest,
+        sync=sync,
+        num_workers=num_workers,
+        cont_on_err=cont_on_err,
+    )
+    value["id"] = etl_name
+    value["request_timeout"] = timeout
+    value["pipeline"] = list(etl_pipeline) if etl_pipeline else None
+    query = (*bucket.query, ("bck_to", to_bucket.uname))
+    return Request("POST", _path(bucket), query, (), action_body("etl-bck", value=value))
+
+
+def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
+    """``move-bck`` with ``bck_to`` (spec 2.7). Answer: job ID."""
+    if to_bucket.name == bucket.name:
+        raise ValueError(f"cannot rename bucket {bucket.name!r} to itself")
+    query = (*bucket.query, ("bck_to", to_bucket.uname))
+    return Request("POST", _path(bucket), query, (), action_body("move-bck"))
+
+
+def evict_bucket(bucket: BucketRef, keep_md: bool = False) -> Request:
+    """``evict-remote-bck`` (spec 2.8): drop a remote bucket's in-cluster objects."""
+    query = (*bucket.query, ("keep_bck_md", flag(keep_md)))
+    return Request("DELETE", _path(bucket), query, (), action_body("evict-remote-bck"))
+
+
+def create_inventory(
+    bucket: BucketRef,
+    *,
+    name: str = "",
+    prefix: str = "",
+    props: str = "",
+    names_per_chunk: int = 0,
+    force: bool = False,
+) -> Request:
+    """``create-inventory`` (spec 2.11): the value carries only non-default keys."""
+    value: dict[str, Any] = {}
+    if name:
+        value["name"] = name
+    if prefix:
+        value["prefix"] = prefix
+    if props:
+        value["props"] = props
+    if names_per_chunk:
+        value["names_per_chunk"] = int(names_per_chunk)
+    if force:
+        value["force"] = True
+    body = action_body("create-inventory", value=value)
+    return Request("POST", _path(bucket), bucket.query, (), body)
+
+
+def destroy_inventory(bucket: BucketRef, name: str = "") -> Request:
+    body = action_body("destroy-inventory", name=name)
+    return Request("DELETE", _path(bucket), bucket.query, (), body)
+
+
+def show_inventory(bucket: BucketRef, name: str = "") -> Request:
+    body = action_body("show-inventory", name=name)
+    return Request("GET", _path(bucket), bucket.query, (), body)
+
+
+def bucket_action(
+    bucket: BucketRef,
+    method: str,
+    action: str,
+    value: Any = None,
+    params: Mapping[str, str] | None = None,
+    name: str = "",
+) -> Request:
+    """Any action message on the bucket endpoint (the SDK's ``make_request``)."""
+    query = tuple((str(k), str(v)) for k, v in params.items()) if params else bucket.query
+    return Request(method.upper(), _path(bucket), query, (), action_body(action, name, value))

@@ -1,0 +1,336 @@
+"""Pure builders for object requests (``/v1/objects/{bck}/{obj}``), spec sections 3.x.
+
+Object names go into ``Request.path`` untouched; ``render_url`` is the one place that
+percent-encodes them. Names that AIS refuses to store are rejected here, before any byte is
+sent, by :func:`check_write_name` (reads skip the check: HEAD may probe a virtual directory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
+from aisclient.etl_config import ETLConfig, etl_pairs
+from aisclient.ops._common import BUCKETS, OBJECTS, action_body, flag
+from aisclient.provider import BucketRef
+from aisclient.request import Body, BytesBody, Request
+
+Pairs = tuple[tuple[str, str], ...]
+
+# Props the official SDK asks for in each kind of HEAD.
+HEAD_DEFAULT_PROPS = "name,size"
+PROPS_FULL = "checksum,atime,version,copies,custom,location"
+PROPS_ATTRIBUTES = "checksum,atime,version,custom"
+
+APPEND = "append"
+FLUSH = "flush"
+HDR_APPEND_HANDLE = "Ais-Append-Handle"
+
+
+def check_write_name(name: str) -> str:
+    """Return ``name`` if AIS can store an object under it, else raise ``ValueError``.
+
+    Refused: the empty name, a trailing ``/``, a ``.`` or ``..`` path component (HTTP
+    libraries would also silently resolve those before sending), and a leading ``~/``.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"object name must be a str, not {type(name).__name__}")
+    if not name:
+        raise ValueError("object name must not be empty")
+    if name.endswith("/"):
+        raise ValueError(f"object name {name!r} must not end with '/'")
+    if name.startswith("~/"):
+        raise ValueError(f"object name {name!r} must not start with '~/'")
+    if "." in name and any(part in (".", "..") for part in name.split("/")):
+        raise ValueError(f"object name {name!r} must not have '.' or '..' as a path component")
+    return name
+
+
+def _path(bucket: BucketRef, name: str) -> tuple[str, str, str]:
+    return (OBJECTS, bucket.name, name)
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def get_object(
+    bucket: BucketRef,
+    name: str,
+    *,
+    byte_range: str | None = None,
+    latest: bool = False,
+    archive: ArchiveConfig | None = None,
+    etl: ETLConfig | None = None,
+    blob: BlobDownloadConfig | None = None,
+    stream: bool = True,
+) -> Request:
+    """``GET /v1/objects/{bck}/{obj}`` (spec 3.2): byte range, archive member, inline ETL."""
+    query = bucket.query
+    if latest:
+        query += (("latest-ver", "true"),)
+    if archive is not None:
+        query += archive.query_pairs()
+    if etl is not None:
+        query += etl.query_pairs()
+    headers: Pairs = ()
+    if byte_range:
+        headers = (("Range", byte_range),)
+    if blob is not None:
+        headers += blob.header_pairs()
+    return Request("GET", _path(bucket, name), query, headers, None, True, stream)
+
+
+def head_object(
+    bucket: BucketRef,
+    name: str,
+    props: str = HEAD_DEFAULT_PROPS,
+    *,
+    presence: int | None = None,
+    latest: bool = False,
+) -> Request:
+    """``HEAD`` with ``props`` (a non-empty value selects the v2 HEAD; spec 3.3)."""
+    query = (*bucket.query, ("props", props or HEAD_DEFAULT_PROPS))
+    if presence is not None:
+        query += (("presence", str(int(presence))),)
+    if latest:
+        query += (("latest-ver", "true"),)
+    return Request("HEAD", _path(bucket, name), query, (), None, True)
+
+
+def check_lock(bucket: BucketRef, name: str) -> Request:
+    """``check-lock`` (spec 3.12): 200 unlocked, 202 read-locked, 423 write-locked."""
+    return Request("POST", _path(bucket, name), bucket.query, (), action_body("check-lock"), True)
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def _checksum_headers(checksum_type: str, checksum_value: str) -> Pairs:
+    if bool(checksum_type) != bool(checksum_value):
+        raise ValueError("checksum_type and checksum_value go together: give both or neither")
+    if not checksum_type:
+        return ()
+    return (("Ais-Checksum-Type", checksum_type), ("Ais-Checksum-Value", checksum_value))
+
+
+def _custom_md_headers(custom_metadata: Mapping[str, str] | None) -> Pairs:
+    if not custom_metadata:
+        return ()
+    pairs = []
+    for key, value in custom_metadata.items():
+        if not key or "=" in key:
+            raise ValueError(f"custom metadata key {key!r} must be non-empty and without '='")
+        pairs.append(("Ais-Custom-Md", f"{key}={value}"))
+    return tuple(pairs)
+
+
+def put_object(
+    bucket: BucketRef,
+    name: str,
+    body: Body,
+    *,
+    checksum_type: str = "",
+    checksum_value: str = "",
+    custom_metadata: Mapping[str, str] | None = None,
+    skip_vc: bool = False,
+    extra_query: Pairs = (),
+) -> Request:
+    """``PUT`` the object's bytes (spec 3.4). The proxy redirects before reading the body."""
+    check_write_name(name)
+    query = bucket.query + extra_query
+    if skip_vc:
+        query += (("skip_vc", "true"),)
+    headers = _checksum_headers(checksum_type, checksum_value)
+    if custom_metadata:
+        headers += _custom_md_headers(custom_metadata)
+    return Request("PUT", _path(bucket, name), query, headers, body, True, probe_redirect=True)
+
+
+def append_object(
+    bucket: BucketRef,
+    name: str,
+    content: bytes,
+    handle: str = "",
+    *,
+    flush: bool = False,
+    checksum_type: str = "",
+    checksum_value: str = "",
+) -> Request:
+    """One APPEND step, or the final flush (spec 3.5). Not retried: a repeat would append twice.
+
+    A flush carries no data (the server ignores a flush body); the checksum, when given,
+    is checked against everything appended.
+    """
+    check_write_name(name)
+    if flush:
+        if not handle:
+            raise ValueError("a flush needs the handle returned by the last append")
+        if content:
+            raise ValueError("a flush carries no data: append it first, then flush")
+    query = (
+        *bucket.query,
+        ("append_type", FLUSH if flush else APPEND),
+        ("append_handle", handle),
+    )
+    headers = _checksum_headers(checksum_type, checksum_value)
+    body = BytesBody(bytes(content)) if content or not flush else None
+    return Request(
+        "PUT", _path(bucket, name), query, headers, body, False, probe_redirect=body is not None
+    )
+
+
+def delete_object(bucket: BucketRef, name: str) -> Request:
+    return Request("DELETE", _path(bucket, name), bucket.query)
+
+
+def evict_object(bucket: BucketRef, name: str) -> Request:
+    """Drop the in-cluster copy of one remote object (spec 3.6): DELETE with an action body."""
+    body = action_body("evict-listrange", name=f"{bucket.name}/{name}")
+    return Request("DELETE", _path(bucket, name), bucket.query, (), body)
+
+
+def copy_object(
+    bucket: BucketRef,
+    name: str,
+    to_uname: str,
+    *,
+    latest: bool = False,
+    sync: bool = False,
+    etl: ETLConfig | None = None,
+) -> Request:
+    """Server-side copy (spec 3.7); ``to_uname`` = ``provider/@uuid#ns/bucket/object``."""
+    query = (
+        *bucket.query,
+        ("object_to", to_uname),
+        ("latest-ver", flag(latest)),
+        ("synchronize", flag(sync)),
+        *etl_pairs(etl),
+    )
+    return Request("PUT", _path(bucket, name), query)
+
+
+def rename_object(bucket: BucketRef, name: str, new_name: str) -> Request:
+    """Rename within the bucket (spec 3.8)."""
+    check_write_name(new_name)
+    if new_name == name:
+        raise ValueError(f"cannot rename {name!r} to itself")
+    return Request(
+        "POST", _path(bucket, name), bucket.query, (), action_body("rename-obj", name=new_name)
+    )
+
+
+def set_custom_props(
+    bucket: BucketRef,
+    name: str,
+    custom_metadata: Mapping[str, str],
+    replace_existing: bool = False,
+) -> Request:
+    """PATCH custom metadata (spec 3.10): merge, or replace all with ``set-new-custom``."""
+    if not isinstance(custom_metadata, Mapping):
+        raise TypeError("custom_metadata must be a mapping of str to str")
+    value = {}
+    for key, item in custom_metadata.items():
+        if not key:
+            raise ValueError("custom metadata keys must be non-empty")
+        value[str(key)] = str(item)
+    query = bucket.query
+    if replace_existing:
+        query += (("set-new-custom", "true"),)
+    return Request("PATCH", _path(bucket, name), query, (), action_body("", value=value))
+
+
+def promote(
+    bucket: BucketRef,
+    path: str,
+    obj_name: str,
+    *,
+    target_id: str = "",
+    recursive: bool = False,
+    overwrite_dest: bool = False,
+    delete_source: bool = False,
+    src_not_file_share: bool = False,
+) -> Request:
+    """Promote files on a target's filesystem into objects (spec 3.9)."""
+    if not path:
+        raise ValueError("promote needs the source path on the target")
+    value = {
+        "tid": target_id,
+        "src": path,
+        "obj": obj_name,
+        "rcr": recursive,
+        "ovw": overwrite_dest,
+        "dls": delete_source,
+        "notshr": src_not_file_share,
+    }
+    body = action_body("promote", name=path, value=value)
+    return Request("POST", (OBJECTS, bucket.name), bucket.query, (), body)
+
+
+def blob_download(
+    bucket: BucketRef,
+    name: str,
+    *,
+    chunk_size: int | None = None,
+    num_workers: int | None = None,
+    latest: bool = False,
+) -> Request:
+    """Start a blob-download job for one remote object (spec 3.11)."""
+    value: dict[str, object] = {"latest-ver": latest}
+    if chunk_size:
+        value["chunk-size"] = int(chunk_size)
+    if num_workers:
+        value["num-workers"] = int(num_workers)
+    body = action_body("blob-download", name=name, value=value)
+    return Request("POST", (OBJECTS, bucket.name), bucket.query, (), body)
+
+
+def prefetch_objects(
+    bucket: BucketRef,
+    names: Sequence[str],
+    *,
+    latest: bool = False,
+    continue_on_error: bool = False,
+    blob_threshold: int | None = None,
+    num_workers: int | None = None,
+) -> Request:
+    """Prefetch remote objects by name (spec 5.4); one name is how a single object is fetched."""
+    value: dict[str, object] = {
+        "objnames": list(names),
+        "coer": continue_on_error,
+        "latest-ver": latest,
+    }
+    if blob_threshold:
+        value["blob-threshold"] = int(blob_threshold)
+    if num_workers:
+        value["num-workers"] = int(num_workers)
+    body = action_body("prefetch-listrange", value=value)
+    return Request("POST", (BUCKETS, bucket.name), bucket.query, (), body)
+
+
+# -- multipart upload (spec 3.13) --------------------------------------------------------------
+
+
+def mpt_create(bucket: BucketRef, name: str) -> Request:
+    check_write_name(name)
+    return Request("POST", _path(bucket, name), bucket.query, (), action_body("mpt-upload"))
+
+
+def mpt_part_query(upload_id: str, part_number: int) -> Pairs:
+    return (("uploadId", upload_id), ("partNumber", str(part_number)))
+
+
+def mpt_put_part(
+    bucket: BucketRef, name: str, upload_id: str, part_number: int, body: Body
+) -> Request:
+    return put_object(bucket, name, body, extra_query=mpt_part_query(upload_id, part_number))
+
+
+def mpt_complete(bucket: BucketRef, name: str, upload_id: str, parts: Iterable[int]) -> Request:
+    value = [{"part-number": int(number), "etag": ""} for number in parts]
+    query = (*bucket.query, ("uploadId", upload_id))
+    return Request("POST", _path(bucket, name), query, (), action_body("mpt-complete", value=value))
+
+
+def mpt_abort(bucket: BucketRef, name: str, upload_id: str) -> Request:
+    query = (*bucket.query, ("uploadId", upload_id))
+    return Request("DELETE", _path(bucket, name), query, (), action_body("mpt-abort"))
