@@ -1,0 +1,222 @@
+"""Get-Batch (MOSS) values: the request entries, the request, and the per-entry results.
+
+Field names follow the official SDK (``obj_name``, ``bck``, ...); :func:`moss_in_wire` and
+:func:`moss_req_wire` give the wire JSON, and :func:`decode_moss_resp` reads the server's
+metadata part. All values are frozen; a request grows by returning a new value.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+#: The formats the SDK can decode (exact, lowercased, leading dot required).
+EXT_TAR = ".tar"
+EXT_TGZ = ".tgz"
+EXT_TAR_GZ = ".tar.gz"
+EXT_ZIP = ".zip"
+EXT_TARLZ4 = ".tar.lz4"
+SUPPORTED_FORMATS = (EXT_TAR, EXT_TGZ, EXT_TAR_GZ, EXT_ZIP)
+
+#: The ``err_msg`` given to an entry that the archive marks as missing (streaming mode has
+#: no metadata, so the server's reason is unknown).
+MISSING_ENTRY_ERROR = "Batch entry failed on the server"
+#: Prefix the server puts on the archive names of entries it could not read (``coer``).
+MISSING_PREFIX = "__404__/"
+
+
+def _tuple(items: Iterable[MossIn]) -> tuple[MossIn, ...]:
+    return tuple(items)
+
+
+@frozen
+class MossIn:
+    """One requested entry: an object (or a file inside a shard), optionally a byte range.
+
+    ``opaque`` is the base64 text sent on the wire (see :func:`encode_opaque`); ``start`` and
+    ``length`` are ``None`` for "whole object" and are sent only when non-zero.
+    """
+
+    obj_name: str
+    bck: str | None = None
+    provider: str | None = None
+    uname: str | None = None
+    opaque: str | None = None
+    archpath: str | None = None
+    start: int | None = None
+    length: int | None = None
+
+
+@frozen
+class MossReq:
+    """The whole Get-Batch request. ``colocation`` is ``None`` for "no hint" (level 0)."""
+
+    moss_in: tuple[MossIn, ...] = field(default=(), converter=_tuple)
+    output_format: str = EXT_TAR
+    cont_on_err: bool = True
+    only_obj_name: bool = False
+    streaming_get: bool = True
+    colocation: int | None = None
+
+    def add(self, moss_in: MossIn) -> MossReq:
+        """A new request with ``moss_in`` appended."""
+        return MossReq(
+            (*self.moss_in, moss_in),
+            self.output_format,
+            self.cont_on_err,
+            self.only_obj_name,
+            self.streaming_get,
+            self.colocation,
+        )
+
+    def extend(self, moss_ins: Iterable[MossIn]) -> MossReq:
+        """A new request with all of ``moss_ins`` appended, in order."""
+        return MossReq(
+            (*self.moss_in, *moss_ins),
+            self.output_format,
+            self.cont_on_err,
+            self.only_obj_name,
+            self.streaming_get,
+            self.colocation,
+        )
+
+    def cleared(self) -> MossReq:
+        return MossReq(
+            (),
+            self.output_format,
+            self.cont_on_err,
+            self.only_obj_name,
+            self.streaming_get,
+            self.colocation,
+        )
+
+
+@frozen
+class MossOut:
+    """The result of one entry. ``opaque`` is the caller's bytes, decoded back.
+
+    ``err_msg`` is set (and the content empty) when the server could not read the entry
+    and the batch was sent with ``cont_on_err``.
+    """
+
+    obj_name: str
+    archpath: str | None = None
+    bucket: str = ""
+    provider: str = ""
+    opaque: bytes | None = None
+    err_msg: str | None = None
+    size: int = 0
+
+    @property
+    def missing(self) -> bool:
+        """True when the server reported this entry as failed (its content is empty)."""
+        return bool(self.err_msg)
+
+
+@frozen
+class MossResp:
+    """The metadata part of a multipart Get-Batch response: one ``MossOut`` per entry."""
+
+    out: tuple[MossOut, ...] = ()
+    uuid: str = ""
+
+
+# -- wire encoding ------------------------------------------------------------------------
+
+
+def encode_opaque(data: bytes) -> str:
+    """User bytes as the server expects them: standard base64 (a Go ``[]byte``)."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode_opaque(text: str | None) -> bytes | None:
+    """Inverse of :func:`encode_opaque`; URL-safe text is accepted too; invalid gives ``None``."""
+    if not text:
+        return None
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    for altchars in (None, b"-_"):
+        try:
+            return base64.b64decode(raw, altchars=altchars, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+    return None
+
+
+def moss_in_wire(entry: MossIn) -> dict[str, Any]:
+    """One entry as JSON: ``objname`` always, other keys only when set (and non-zero)."""
+    doc: dict[str, Any] = {"objname": entry.obj_name}
+    for key, value in (
+        ("bucket", entry.bck),
+        ("provider", entry.provider),
+        ("uname", entry.uname),
+        ("opaque", entry.opaque),
+        ("archpath", entry.archpath),
+        ("start", entry.start),
+        ("length", entry.length),
+    ):
+        if value:
+            doc[key] = value
+    return doc
+
+
+def moss_req_wire(req: MossReq) -> dict[str, Any]:
+    """The request body: ``coer``, ``onob`` and ``strm`` always; ``coloc`` only when > 0."""
+    doc: dict[str, Any] = {
+        "in": [moss_in_wire(entry) for entry in req.moss_in],
+        "mime": req.output_format,
+        "coer": req.cont_on_err,
+        "onob": req.only_obj_name,
+        "strm": req.streaming_get,
+    }
+    if req.colocation:
+        doc["coloc"] = int(req.colocation)
+    return doc
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip():
+        return int(value.strip())
+    return 0
+
+
+def decode_moss_out(doc: Mapping[str, Any]) -> MossOut:
+    """One ``out`` element of the server's metadata. Unknown keys are ignored."""
+    archpath = doc.get("archpath")
+    err = doc.get("err_msg")
+    return MossOut(
+        obj_name=_text(doc.get("objname")),
+        archpath=_text(archpath) if archpath else None,
+        bucket=_text(doc.get("bucket")),
+        provider=_text(doc.get("provider")),
+        opaque=decode_opaque(doc.get("opaque") if isinstance(doc.get("opaque"), str) else None),
+        err_msg=_text(err) if err else None,
+        size=_int(doc.get("size")),
+    )
+
+
+def decode_moss_resp(doc: Any) -> MossResp:
+    """The metadata JSON (``{"uuid": ..., "out": [...]}``) as a :class:`MossResp`."""
+    if not isinstance(doc, Mapping):
+        raise ValueError(f"Get-Batch metadata must be a JSON object, got {type(doc).__name__}")
+    out = doc.get("out") or []
+    if not isinstance(out, list):
+        raise ValueError("Get-Batch metadata 'out' must be a list")
+    return MossResp(
+        out=tuple(decode_moss_out(item if isinstance(item, Mapping) else {}) for item in out),
+        uuid=_text(doc.get("uuid")),
+    )
