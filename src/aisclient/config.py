@@ -21,15 +21,36 @@ DEFAULT_READ_TIMEOUT = 20.0
 DEFAULT_MAX_POOL_SIZE = 10
 _TRUTHY = frozenset({"1", "t", "true", "y", "yes", "on"})
 
-TimeoutArg = float | int | tuple[float | int, float | int] | None
+TimeoutArg = float | int | tuple[float | int | None, float | int | None] | None
+
+
+def _check_seconds(value: object, what: str) -> float | None:
+    """A timeout part: a finite, non-negative real number; 0 means no limit."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"timeout {what} must be a number of seconds, not {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        raise ValueError(f"timeout {what} must be a finite number >= 0, not {value!r}")
+    return None if number == 0 else number
+
+
+def _connect_phase(value: object) -> float | None:
+    return None if value is None else _check_seconds(value, "connect")
+
+
+def _read_phase(value: object) -> float | None:
+    return None if value is None else _check_seconds(value, "read")
 
 
 @frozen
 class Timeout:
-    """Connect and read timeouts in seconds; ``None`` means no limit for that phase."""
+    """Connect and read timeouts in seconds; ``None`` (or 0) means no limit for that phase."""
 
-    connect: float | None = DEFAULT_CONNECT_TIMEOUT
-    read: float | None = DEFAULT_READ_TIMEOUT
+    connect: float | None = field(default=DEFAULT_CONNECT_TIMEOUT, converter=_connect_phase)
+    read: float | None = field(default=DEFAULT_READ_TIMEOUT, converter=_read_phase)
 
     @property
     def disabled(self) -> bool:
@@ -129,16 +150,6 @@ def resolve_endpoint(endpoint: str | None, env: Mapping[str, str]) -> str:
     return value.rstrip("/")
 
 
-def _check_seconds(value: object, what: str) -> float | None:
-    """A timeout part: a finite, non-negative real number; 0 means no limit."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"timeout {what} must be a number of seconds, not {value!r}")
-    number = float(value)
-    if math.isnan(number) or math.isinf(number) or number < 0:
-        raise ValueError(f"timeout {what} must be a finite number >= 0, not {value!r}")
-    return None if number == 0 else number
-
-
 def resolve_timeout(timeout: TimeoutArg | Timeout, env: Mapping[str, str]) -> Timeout:
     if isinstance(timeout, Timeout):
         return timeout
@@ -150,9 +161,8 @@ def resolve_timeout(timeout: TimeoutArg | Timeout, env: Mapping[str, str]) -> Ti
     if isinstance(timeout, tuple | list):
         if len(timeout) != 2:
             raise ValueError(f"timeout tuple must be (connect, read), got {len(timeout)} items")
-        return Timeout(
-            connect=_check_seconds(timeout[0], "connect"), read=_check_seconds(timeout[1], "read")
-        )
+        # A None member means no limit for that phase, as 0 does (so as_sdk_value() round-trips).
+        return Timeout(connect=timeout[0], read=timeout[1])
     seconds = _check_seconds(timeout, "value")
     return Timeout(connect=seconds, read=seconds)
 
@@ -218,7 +228,7 @@ def resolve_tls(
         skip = _truthy(env.get("AIS_SKIP_VERIFY"))
     cert: str | None
     key: str | None
-    if isinstance(client_cert, tuple):
+    if isinstance(client_cert, tuple | list):
         if len(client_cert) != 2:
             raise ValueError("client_cert must be a path or a (cert, key) pair")
         cert, key = client_cert

@@ -55,6 +55,23 @@ class AISError(Exception):
         self.status_code = status_code
         self.req_url = req_url
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuild without calling __init__: subclasses take other arguments than ``args`` holds,
+        # and the default reduce would call them with the wrong ones. Notes travel in the dict.
+        return (_rebuild_error, (type(self), self.args, self._picklable_state()))
+
+    def _picklable_state(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _rebuild_error(
+    cls: type[AISError], args: tuple[object, ...], state: dict[str, object]
+) -> AISError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class APIRequestError(AISError):
     """An HTTP error status from AIS (or AuthN). ``message`` is the raw body text, as in the SDK."""
@@ -78,17 +95,9 @@ class APIRequestError(AISError):
     def __str__(self) -> str:
         return f"STATUS:{self.status_code}, MESSAGE:{self.message}, REQ_URL:{self.req_url}"
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_api_error,
-            (type(self), self.status_code, self.message, self.req_url, self.tcode, self.detail),
-        )
-
-
-def _rebuild_api_error(
-    cls: type[APIRequestError], status: int, message: str, url: str, tcode: str, detail: str
-) -> APIRequestError:
-    return cls(status, message, url, None, tcode=tcode, detail=detail)
+    def _picklable_state(self) -> dict[str, object]:
+        # The request may hold a one-shot body (an iterator) that cannot cross a process.
+        return {**self.__dict__, "req": None}
 
 
 class AISRetryableError(APIRequestError):
@@ -136,18 +145,6 @@ class AISConnectionError(AISError, ConnectionError):
         self.method = method
         self.url = url
         self.phase = phase
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_connection_error,
-            (type(self), self.message, self.method, self.url, self.phase),
-        )
-
-
-def _rebuild_connection_error(
-    cls: type[AISConnectionError], message: str, method: str, url: str, phase: str
-) -> AISConnectionError:
-    return cls(message, method=method, url=url, phase=phase)
 
 
 class AISTimeoutError(AISConnectionError, TimeoutError):
@@ -236,10 +233,15 @@ class ObjectFileReaderMaxResumeError(AISError):
         self.max_retries = max_retries
 
 
-# A bucket written as a URL: scheme, "://", then the bucket part (namespace characters allowed);
-# a "/" right after it means an object part follows. Wider than the SDK's pattern: also the
-# az:// and oc:// schemes that the server uses in its messages.
-_BUCKET_URL = re.compile(r"\b(ais|aws|azure|gcp|oci|s3|gs|az|oc)://([A-Za-z0-9@#._\-]{1,132})(/?)")
+# A bucket written as a URL: scheme, "://", then the bucket part, optionally after a namespace
+# ("@uuid#name/", as in `remote bucket "ais://@uuid#ns/NAME"`); a "/" right after the bucket
+# means an object part follows. Wider than the SDK's pattern: also the az:// and oc:// schemes
+# that the server uses in its messages, and the namespace form.
+_NAME = r"[A-Za-z0-9._\-]"
+_BUCKET_URL = re.compile(
+    r"\b(ais|aws|azure|gcp|oci|s3|gs|az|oc)://"
+    rf"((?:@{_NAME}*(?:#{_NAME}*)?/)?[A-Za-z0-9@#._\-]{{1,132}})(/?)"
+)
 _ETL_MARKER = "etl job"
 
 
@@ -248,7 +250,7 @@ def _parse_body(body: bytes) -> tuple[str, str, str]:
     text = body.decode("utf-8", errors="replace")
     try:
         doc = json.loads(text) if text.lstrip().startswith("{") else None
-    except ValueError:
+    except (ValueError, RecursionError):  # hostile nesting must not break error reporting
         doc = None
     if isinstance(doc, dict):
         tcode = doc.get("tcode")

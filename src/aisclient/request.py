@@ -100,6 +100,10 @@ class IterBody:
 Body = BytesBody | JsonBody | FileBody | IterBody
 
 
+def _upper(method: str) -> str:
+    return method.upper()
+
+
 def _default_idempotent(request: Request) -> bool:
     return request.method in IDEMPOTENT_METHODS
 
@@ -114,7 +118,7 @@ class Request:
     body, so a transport may learn the target first and send a large body only once.
     """
 
-    method: str
+    method: str = field(converter=_upper)
     path: tuple[str, ...]
     query: Pairs = ()
     headers: Pairs = ()
@@ -130,6 +134,14 @@ class Request:
         return self.body is None or self.body.replayable
 
     def replace(self, **changes: Any) -> Request:
+        # A new method gets its own default idempotence unless the old one was set by hand:
+        # a GET turned into a POST must not keep "safe to resend".
+        if (
+            "method" in changes
+            and "idempotent" not in changes
+            and self.idempotent == _default_idempotent(self)
+        ):
+            changes["idempotent"] = str(changes["method"]).upper() in IDEMPOTENT_METHODS
         return evolve(self, **changes)
 
     def with_query(self, *pairs: tuple[str, str]) -> Request:

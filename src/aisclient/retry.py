@@ -58,19 +58,24 @@ def _non_negative(_: object, attribute: object, value: float) -> None:
         raise ValueError(f"{getattr(attribute, 'name', 'value')} must be >= 0, not {value!r}")
 
 
+def _optional_non_negative(_: object, attribute: object, value: float | None) -> None:
+    if value is not None:
+        _non_negative(_, attribute, value)
+
+
 @frozen
 class RetryPolicy:
     """Which failures to retry, how often and how long to wait. Immutable; use :meth:`replace`."""
 
     statuses: frozenset[int] = field(default=DEFAULT_STATUSES, converter=frozenset)
-    status_retries: int = 5
+    status_retries: int = field(default=5, validator=_non_negative)
     backoff_factor: float = field(default=3.0, validator=_non_negative)
     backoff_max: float = field(default=120.0, validator=_non_negative)
-    network_attempts: int = 7
+    network_attempts: int = field(default=7, validator=_non_negative)
     network_wait_min: float = field(default=1.0, validator=_non_negative)
     network_wait_max: float = field(default=30.0, validator=_non_negative)
     # Total time budget for one logical request, retries included; None = no budget.
-    deadline: float | None = 300.0
+    deadline: float | None = field(default=300.0, validator=_optional_non_negative)
     respect_retry_after: bool = True
     # Fraction (0..1) by which a status backoff is randomly shortened or lengthened.
     jitter: float = field(default=0.1, validator=_non_negative)
@@ -93,18 +98,20 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
     ``now`` is the current Unix time, needed only for the date form.
     """
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isascii() and text.isdigit():  # str.isdigit alone also accepts e.g. "²"
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    if now is None:
+        return None
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        seconds = when.timestamp() - now
+    except Exception:  # any malformed date: the header is only a hint
         return None
-    if when is None or now is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def status_backoff(policy: RetryPolicy, failures: int, rand: float) -> float:
@@ -159,6 +166,8 @@ def decide(
         if failures >= policy.network_attempts:
             return GiveUp(f"gave up after {policy.network_attempts} attempts")
         after = network_backoff(policy, failures, rand)
+    if not math.isfinite(after):
+        return GiveUp("the wait before the next try is unbounded")
     if policy.deadline is not None and elapsed + after > policy.deadline:
         return GiveUp(f"the next try would pass the {policy.deadline:g} s deadline")
     return Retry(after)

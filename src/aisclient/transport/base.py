@@ -19,8 +19,20 @@ class Headers(dict[str, str]):
     """A case-insensitive, read-mostly header mapping (keys stored lower-case)."""
 
     def __init__(self, items: Any = ()) -> None:
+        super().__init__()
         pairs: Any = items.items() if hasattr(items, "items") else items
-        super().__init__((str(k).lower(), str(v)) for k, v in pairs)
+        for key, value in pairs:
+            name, text = str(key).lower(), str(value)
+            # A repeated field (urllib3 yields each occurrence) is one comma-joined value,
+            # as HTTP defines it; the last occurrence must not silently win.
+            previous = super().get(name)
+            super().__setitem__(name, text if previous is None else f"{previous}, {text}")
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key.lower(), value)
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key.lower())
 
     def __getitem__(self, key: str) -> str:
         return super().__getitem__(key.lower())
@@ -30,6 +42,16 @@ class Headers(dict[str, str]):
 
     def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        return super().pop(key.lower(), *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        return super().setdefault(key.lower(), default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
 
 class Response:
@@ -138,7 +160,7 @@ class BytesResponse(Response):
         return BytesResponse(status, json.dumps(value).encode(), merged)
 
     def read(self, amt: int | None = None) -> bytes:
-        end = len(self._body) if amt is None else min(len(self._body), self._pos + amt)
+        end = len(self._body) if amt is None or amt < 0 else min(len(self._body), self._pos + amt)
         data = self._body[self._pos : end]
         self._pos = end
         return data

@@ -104,9 +104,7 @@ class StubTransport:
                 raise UnexpectedRequest(f"no more requests expected, got {_describe(request)}")
             expected, response = self._queue.popleft()
         if not _matches(expected, request):
-            raise UnexpectedRequest(
-                f"expected {_describe(expected)}\n     got {_describe(request)}"
-            )
+            raise UnexpectedRequest(_mismatch(expected, request))
         response.request = request
         return response
 
@@ -127,6 +125,34 @@ def _matches(expected: Request | Callable[[Request], bool], request: Request) ->
         and set(expected.headers) <= set(request.headers)
         and (expected.body is None or expected.body == request.body)
     )
+
+
+def _mismatch(expected: Request | Callable[[Request], bool], request: Request) -> str:
+    """A readable account of why ``request`` does not match ``expected``, field by field."""
+    lines = [f"expected {_describe(expected)}", f"     got {_describe(request)}"]
+    if not isinstance(expected, Request):
+        lines.append("  the predicate returned False")
+        return "\n".join(lines)
+    if expected.method != request.method:
+        lines.append(f"  method: expected {expected.method!r}, got {request.method!r}")
+    if expected.path != request.path:
+        lines.append(f"  path: expected {expected.path!r}, got {request.path!r}")
+    missing = sorted(set(expected.query) - set(request.query))
+    extra = sorted(set(request.query) - set(expected.query))
+    if missing or extra:
+        lines.append(f"  query: missing {missing}, unexpected {extra}")
+    absent = sorted(set(expected.headers) - set(request.headers))
+    if absent:
+        lines.append(f"  headers: missing {absent}")
+    if expected.body is not None and expected.body != request.body:
+        lines.append(f"  body: expected {_body(expected)}, got {_body(request)}")
+    return "\n".join(lines)
+
+
+def _body(request: Request) -> str:
+    if request.json is not None:
+        return f"JSON {request.json!r}"
+    return repr(request.body)
 
 
 def _describe(item: object) -> str:
