@@ -1,0 +1,288 @@
+"""Builders for multi-object jobs on ``/v1/buckets/{bck}``: delete, evict, prefetch, copy,
+transform (ETL) and archive.
+
+Each takes the source bucket and the selection (``{"objnames": [...]}`` or
+``{"template": "..."}``) and returns the Request; the server answers with the job id(s) as
+plain text. Job-starting requests are never retried after a read failure, since a retry
+could start the same job twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aisclient.ops._common import action_body, bucket_path
+from aisclient.provider import BucketRef
+from aisclient.request import Request
+
+ACT_DELETE = "delete-listrange"
+ACT_EVICT = "evict-listrange"
+ACT_PREFETCH = "prefetch-listrange"
+ACT_COPY = "copy-listrange"
+ACT_TRANSFORM = "etl-listrange"
+ACT_ARCHIVE = "archive"
+
+DEFAULT_ETL_TIMEOUT = "5m"
+# Archive formats the server recognises by the archive name's extension (longest first, so
+# "x.tar.gz" is ".tar.gz", never ".gz").
+ARCHIVE_EXTENSIONS = (".tar.gz", ".tar.lz4", ".tgz", ".tar", ".zip")
+
+
+def _selection(selection: Mapping[str, Any]) -> dict[str, Any]:
+    names = selection.get("objnames")
+    template = selection.get("template")
+    if names is None and template is None:
+        raise ValueError("a selection needs 'objnames' or 'template'")
+    if names is not None and template is not None:
+        raise ValueError("a selection has either 'objnames' or 'template', not both")
+    if names is not None:
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise TypeError("'objnames' must be a list of str")
+        if not names:
+            raise ValueError("'objnames' must not be empty")
+        return {"objnames": list(names)}
+    if not isinstance(template, str):
+        raise TypeError("'template' must be a str")
+    return {"template": template}
+
+
+def _workers(num_workers: int | None) -> int:
+    if num_workers is None:
+        return 0
+    if isinstance(num_workers, bool) or not isinstance(num_workers, int):
+        raise TypeError(f"num_workers must be an int, not {type(num_workers).__name__}")
+    if num_workers < -1:
+        raise ValueError(
+            f"num_workers must be -1 (serial), 0 (auto) or a positive count, not {num_workers}"
+        )
+    return num_workers
+
+
+def _job(method: str, bucket: BucketRef, action: str, value: dict[str, Any]) -> Request:
+    return Request(
+        method,
+        bucket_path(bucket),
+        query=bucket.query,
+        body=action_body(action, value=value),
+        idempotent=False,
+    )
+
+
+def delete_objects(bucket: BucketRef, selection: Mapping[str, Any]) -> Request:
+    """``DELETE /v1/buckets/{bck}`` with ``delete-listrange``."""
+    return _job("DELETE", bucket, ACT_DELETE, _selection(selection))
+
+
+def evict_objects(bucket: BucketRef, selection: Mapping[str, Any]) -> Request:
+    """``DELETE /v1/buckets/{bck}`` with ``evict-listrange`` (remote buckets only)."""
+    require_remote(bucket, "evict objects")
+    return _job("DELETE", bucket, ACT_EVICT, _selection(selection))
+
+
+def prefetch_objects(
+    bucket: BucketRef,
+    selection: Mapping[str, Any],
+    *,
+    blob_threshold: int | None = None,
+    num_workers: int | None = None,
+    latest: bool = False,
+    continue_on_error: bool = False,
+) -> Request:
+    """``POST /v1/buckets/{bck}`` with ``prefetch-listrange`` (remote buckets only)."""
+    require_remote(bucket, "prefetch objects")
+    value = _selection(selection)
+    value["coer"] = bool(continue_on_error)
+    value["latest-ver"] = bool(latest)
+    if blob_threshold is not None:
+        if isinstance(blob_threshold, bool) or not isinstance(blob_threshold, int):
+            raise TypeError("blob_threshold must be an int (bytes)")
+        if blob_threshold < 0:
+            raise ValueError(f"blob_threshold must not be negative (got {blob_threshold})")
+        if blob_threshold:
+            value["blob-threshold"] = blob_threshold
+    workers = _workers(num_workers)
+    if workers:
+        value["num-workers"] = workers
+    return _job("POST", bucket, ACT_PREFETCH, value)
+
+
+def _copy_value(
+    selection: Mapping[str, Any],
+    to_bck: BucketRef,
+    *,
+    prefix: str,
+    prepend: str,
+    continue_on_error: bool,
+    dry_run: bool,
+    force: bool,
+    latest: bool,
+    sync: bool,
+    num_workers: int | None,
+) -> dict[str, Any]:
+    if prepend and sync:
+        raise ValueError("prepend cannot be combined with sync (the server rejects it)")
+    value = _selection(selection)
+    value.update(
+        {
+            "prefix": prefix,
+            "prepend": prepend,
+            "dry_run": bool(dry_run),
+            "force": bool(force),
+            "latest-ver": bool(latest),
+            "synchronize": bool(sync),
+            "tobck": to_bck.as_json(),
+            "coer": bool(continue_on_error),
+        }
+    )
+    workers = _workers(num_workers)
+    if workers:
+        value["num-workers"] = workers
+    return value
+
+
+def copy_objects(
+    bucket: BucketRef,
+    selection: Mapping[str, Any],
+    to_bck: BucketRef,
+    *,
+    prefix: str = "",
+    prepend: str = "",
+    continue_on_error: bool = False,
+    dry_run: bool = False,
+    force: bool = False,
+    latest: bool = False,
+    sync: bool = False,
+    num_workers: int | None = None,
+) -> Request:
+    """``POST /v1/buckets/{src}`` with ``copy-listrange``; the destination is in the body."""
+    value = _copy_value(
+        selection,
+        to_bck,
+        prefix=prefix,
+        prepend=prepend,
+        continue_on_error=continue_on_error,
+        dry_run=dry_run,
+        force=force,
+        latest=latest,
+        sync=sync,
+        num_workers=num_workers,
+    )
+    return _job("POST", bucket, ACT_COPY, value)
+
+
+def transform_objects(
+    bucket: BucketRef,
+    selection: Mapping[str, Any],
+    to_bck: BucketRef,
+    etl_name: str,
+    *,
+    timeout: str = DEFAULT_ETL_TIMEOUT,
+    prefix: str = "",
+    prepend: str = "",
+    ext: Mapping[str, str] | None = None,
+    continue_on_error: bool = False,
+    dry_run: bool = False,
+    force: bool = False,
+    latest: bool = False,
+    sync: bool = False,
+    num_workers: int | None = None,
+    etl_pipeline: Sequence[str] | None = None,
+) -> Request:
+    """``POST /v1/buckets/{src}`` with ``etl-listrange``: copy fields plus the ETL fields."""
+    if not isinstance(etl_name, str) or not etl_name:
+        raise ValueError("etl_name must be a non-empty str")
+    if not isinstance(timeout, str) or not timeout:
+        raise ValueError("timeout must be a Go duration string such as '5m'")
+    value = _copy_value(
+        selection,
+        to_bck,
+        prefix=prefix,
+        prepend=prepend,
+        continue_on_error=continue_on_error,
+        dry_run=dry_run,
+        force=force,
+        latest=latest,
+        sync=sync,
+        num_workers=num_workers,
+    )
+    if ext:
+        value["ext"] = dict(ext)
+    value["id"] = etl_name
+    value["request_timeout"] = timeout
+    value["pipeline"] = list(etl_pipeline) if etl_pipeline else None
+    return _job("POST", bucket, ACT_TRANSFORM, value)
+
+
+def normalize_mime(mime: str) -> str:
+    """An archive format as the server names it: ``"tar"``, ``".tar"`` or
+    ``"application/x-tar"`` → ``".tar"``; ``""`` stays empty (format from the name)."""
+    if not isinstance(mime, str):
+        raise TypeError(f"mime must be a str, not {type(mime).__name__}")
+    if not mime:
+        return ""
+    text = mime.strip().lower()
+    # ".tar.gz" and ".tar.lz4" contain "tar", so they are looked for first.
+    for ext in (".tar.gz", ".tar.lz4", ".tar", ".tgz", ".zip"):
+        if ext[1:] in text:
+            return ext
+    raise ValueError(
+        f"unsupported archive format {mime!r}; use one of {', '.join(ARCHIVE_EXTENSIONS)}"
+    )
+
+
+def archive_extension(name: str) -> str:
+    """The archive extension ``name`` ends with (case-sensitive, as on the server), or ``""``."""
+    return next((ext for ext in ARCHIVE_EXTENSIONS if name.endswith(ext)), "")
+
+
+def archive_objects(
+    bucket: BucketRef,
+    selection: Mapping[str, Any],
+    archive_name: str,
+    *,
+    mime: str = "",
+    to_bck: BucketRef | None = None,
+    include_source_name: bool = False,
+    allow_append: bool = False,
+    continue_on_err: bool = False,
+) -> Request:
+    """``PUT /v1/buckets/{src}`` with ``archive``: pack the selection into one shard."""
+    if not isinstance(archive_name, str) or not archive_name:
+        raise ValueError("archive_name must be a non-empty object name")
+    fmt = normalize_mime(mime)
+    ext = archive_extension(archive_name)
+    if not ext:
+        raise ValueError(
+            f"archive name {archive_name!r} must end with an archive extension "
+            f"({', '.join(ARCHIVE_EXTENSIONS)})"
+        )
+    # The server compares an explicit format with the name's extension literally.
+    if fmt and fmt != ext:
+        raise ValueError(f"archive name {archive_name!r} does not match mime {mime!r} ({fmt})")
+    value = _selection(selection)
+    value["archname"] = archive_name
+    if fmt:
+        value["mime"] = fmt
+    value["isbn"] = bool(include_source_name)
+    value["aate"] = bool(allow_append)
+    value["coer"] = bool(continue_on_err)
+    value["tobck"] = (to_bck or bucket).as_json()
+    return _job("PUT", bucket, ACT_ARCHIVE, value)
+
+
+def require_remote(bucket: BucketRef, what: str) -> None:
+    """Raise ``InvalidBckProvider`` unless ``bucket`` is remote (cloud or remote AIS)."""
+    from aisclient.errors import InvalidBckProvider
+
+    remote_ais = bucket.namespace is not None and bool(bucket.namespace.uuid)
+    if not bucket.provider.is_remote and not remote_ais:
+        raise InvalidBckProvider(
+            bucket.provider.value,
+            f"cannot {what} in {bucket}: only remote buckets support it",
+        )
+
+
+def parse_job_ids(text: str) -> list[str]:
+    """Split a job-id response (``"id1,id2"``) into ids; quotes and blanks are dropped."""
+    return [part.strip().strip('"') for part in text.split(",") if part.strip().strip('"')]
