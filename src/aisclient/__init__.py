@@ -34,7 +34,16 @@ _EXPORTS = {
     "Bucket": "aisclient.bucket",
     "Object": "aisclient.obj",
     "ObjectGroup": "aisclient.multiobj",
+    "ArchiveConfig": "aisclient.archive_config",
+    "BlobDownloadConfig": "aisclient.archive_config",
+    "ListObjectFlag": "aisclient.enums",
+    "Colocation": "aisclient.enums",
+    "ETLConfig": "aisclient.etl_config",
+    "ObjectRange": "aisclient.multiobj",
+    "ObjectNames": "aisclient.multiobj",
+    "ObjectTemplate": "aisclient.multiobj",
     "Job": "aisclient.job",
+    "WaitResult": "aisclient.job",
     "Cluster": "aisclient.cluster",
     "Etl": "aisclient.etl",
     "Dsort": "aisclient.dsort",
@@ -43,19 +52,27 @@ _EXPORTS = {
 
 __all__ = [
     "AISError",
+    "ArchiveConfig",
     "Batch",
+    "BlobDownloadConfig",
     "Bucket",
     "BucketRef",
     "Client",
     "ClientConfig",
     "Cluster",
+    "Colocation",
     "Dsort",
+    "ETLConfig",
     "Etl",
     "Job",
+    "ListObjectFlag",
     "MockTransport",
     "Namespace",
     "Object",
     "ObjectGroup",
+    "ObjectNames",
+    "ObjectRange",
+    "ObjectTemplate",
     "Provider",
     "RecordingTransport",
     "Request",
@@ -67,15 +84,21 @@ __all__ = [
     "TlsConfig",
     "Transport",
     "Urllib3Transport",
+    "WaitResult",
     "__version__",
     "render_url",
     "resolve_config",
 ]
 
 if TYPE_CHECKING:
+    from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
     from aisclient.client import Client
     from aisclient.config import ClientConfig, Timeout, TlsConfig, resolve_config
+    from aisclient.enums import Colocation, ListObjectFlag
     from aisclient.errors import AISError
+    from aisclient.etl_config import ETLConfig
+    from aisclient.job import WaitResult
+    from aisclient.multiobj import ObjectNames, ObjectRange, ObjectTemplate
     from aisclient.provider import BucketRef, Namespace, Provider
     from aisclient.request import Request, render_url
     from aisclient.retry import RetryConfig, RetryPolicy
