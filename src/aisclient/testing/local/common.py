@@ -1,0 +1,91 @@
+"""Helpers shared by the proxy and target handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import ClusterCtx
+from .errors import AisError, bad_request
+from .httpd import Exchange
+from .names import Bck, backend_missing, normalize_provider, parse_namespace
+from .store import BucketState
+
+
+def get_ci(d: dict[str, Any], key: str, default: Any = None) -> Any:
+    """Look up ``key`` the way AIS's JSON decoder does: case-insensitively."""
+    if key in d:
+        return d[key]
+    low = key.lower()
+    for k, v in d.items():
+        if k.lower() == low:
+            return v
+    return default
+
+
+def request_bck(ex: Exchange, name: str) -> Bck:
+    provider = normalize_provider(ex.q("provider"))
+    uuid, ns = parse_namespace(ex.q("namespace")) if ex.q("namespace") else ("", "")
+    return Bck(name, provider, uuid, ns)
+
+
+def lookup(ctx: ClusterCtx, ex: Exchange, bck: Bck) -> BucketState:
+    """The bucket, or the error AIS gives for a missing or unreachable one."""
+    if bck.provider != "ais":
+        raise AisError(
+            404,
+            f"{ex.node.name}: failed to lookup bucket {bck.cname()}, "
+            f"err: {backend_missing(bck.provider)}",
+            "ErrFailedTo",
+        )
+    if bck.ns_uuid:
+        raise AisError(
+            404,
+            f"{ex.node.name}: failed to HEAD remote bucket {bck.cname()}, err: "
+            f'{ex.node.name}: remote cluster "{bck.ns_uuid}" does not exist',
+            "ErrFailedTo",
+        )
+    return ctx.store.bucket(bck)
+
+
+class ActMsg:
+    """``{"action": ..., "name": ..., "value": ...}``."""
+
+    def __init__(self, raw: Any) -> None:
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise bad_request("invalid action message: expected a JSON object")
+        self.raw = raw
+        self.action = str(get_ci(raw, "action", "") or "")
+        self.name = str(get_ci(raw, "name", "") or "")
+        self.value: Any = get_ci(raw, "value")
+        self.present = bool(raw)
+
+
+def read_actmsg(ex: Exchange) -> ActMsg:
+    return ActMsg(ex.read_json())
+
+
+def invalid_action(action: str) -> AisError:
+    return bad_request(f'invalid action "{action}"')
+
+
+def not_remote(action: str, bck: Bck) -> AisError:
+    return AisError(
+        400, f"{action}: expecting remote bucket (have {bck.cname()})", "ErrNotRemoteBck"
+    )
+
+
+def as_dict(value: Any, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise bad_request(f"invalid {what}: expected a JSON object")
+    return value
+
+
+def as_int(value: Any, what: str) -> int:
+    try:
+        return int(str(value if value is not None else 0))
+    except ValueError:
+        raise bad_request(f"invalid {what} {value!r}") from None
