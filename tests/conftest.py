@@ -89,3 +89,31 @@ def pytest_report_header(config: pytest.Config) -> str:
     except ImportError:
         binary = None
     return f"real cluster: {binary}" if binary else _SKIP_HINT
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Tag each report of an integration test with the cluster it ran against."""
+    outcome = yield
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "cluster_endpoint" in callspec.params:
+        outcome.get_result().user_properties.append(
+            ("cluster", callspec.params["cluster_endpoint"])
+        )  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly how many integration tests ran against each cluster (for the CI log)."""
+    counts: dict[str, dict[str, int]] = {"local": {}, "real": {}}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            cluster = dict(getattr(report, "user_properties", ())).get("cluster")
+            if cluster in counts and (report.when == "call" or outcome != "passed"):
+                counts[cluster][outcome] = counts[cluster].get(outcome, 0) + 1
+    if not any(counts.values()):
+        return
+    terminalreporter.section("integration tests by cluster")
+    for which, label in (("local", "LocalCluster"), ("real", "real aisnode")):
+        tally = counts[which]
+        text = ", ".join(f"{n} {outcome}" for outcome, n in sorted(tally.items())) or "none ran"
+        terminalreporter.write_line(f"{label}: {text}")
