@@ -19,55 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import urllib3
 
+from _local_cluster_http import Ais, err
 from aisclient.testing.local import LocalCluster
-
-
-class Ais:
-    """A tiny raw HTTP helper that follows AIS redirects by hand."""
-
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-        self.pool = urllib3.PoolManager(retries=False)
-
-    def req(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        *,
-        js: Any = None,
-        headers: dict[str, str] | None = None,
-        follow: bool = True,
-    ) -> urllib3.BaseHTTPResponse:
-        hdrs = dict(headers or {})
-        if js is not None:
-            body = json.dumps(js).encode()
-            hdrs["Content-Type"] = "application/json"
-        url = path if path.startswith("http") else self.endpoint + path
-        resp = self.pool.request(method, url, body=body, headers=hdrs, redirect=False)
-        if follow and resp.status in (301, 307):
-            resp = self.pool.request(
-                method, resp.headers["Location"], body=body, headers=hdrs, redirect=False
-            )
-        return resp
-
-    def create(self, name: str) -> None:
-        r = self.req(
-            "POST", f"/v1/buckets/{name}", js={"action": "create-bck", "name": "", "value": None}
-        )
-        assert r.status == 200, r.data
-
-    def put(self, bck: str, obj: str, data: bytes) -> urllib3.BaseHTTPResponse:
-        r = self.req("PUT", f"/v1/objects/{bck}/{obj}", data)
-        assert r.status == 200, r.data
-        return r
-
-
-def err(resp: urllib3.BaseHTTPResponse) -> dict[str, Any]:
-    raw = resp.headers.get("Hdr-Error") if not resp.data else resp.data
-    assert raw, "no error body"
-    out: dict[str, Any] = json.loads(raw)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import io
-import json
 import resource
 import tarfile
 import uuid
@@ -18,49 +17,8 @@ from urllib.parse import quote
 import pytest
 import urllib3
 
+from _local_cluster_http import Ais, err
 from aisclient.testing.local import LocalCluster
-
-
-class Ais:
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-        self.pool = urllib3.PoolManager(retries=False)
-
-    def req(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        js: Any = None,
-        headers: dict[str, str] | None = None,
-        **kw: Any,
-    ) -> urllib3.BaseHTTPResponse:
-        hdrs = dict(headers or {})
-        if js is not None:
-            body = json.dumps(js).encode()
-            hdrs["Content-Type"] = "application/json"
-        url = path if path.startswith("http") else self.endpoint + path
-        resp = self.pool.request(method, url, body=body, headers=hdrs, redirect=False)
-        if resp.status in (301, 307):
-            resp = self.pool.request(
-                method, resp.headers["Location"], body=body, headers=hdrs, redirect=False, **kw
-            )
-        return resp
-
-    def put(self, bck: str, obj: str, data: bytes, **hdrs: str) -> urllib3.BaseHTTPResponse:
-        r = self.req("PUT", f"/v1/objects/{bck}/{obj}", data, headers=hdrs)
-        assert r.status == 200, r.data
-        return r
-
-    def get(self, bck: str, obj: str, query: str = "", **hdrs: str) -> urllib3.BaseHTTPResponse:
-        return self.req("GET", f"/v1/objects/{bck}/{obj}{query}", headers=hdrs)
-
-
-def err(resp: urllib3.BaseHTTPResponse) -> dict[str, Any]:
-    raw = resp.headers.get("Hdr-Error") if not resp.data else resp.data
-    out: dict[str, Any] = json.loads(raw)
-    return out
 
 
 @pytest.fixture(scope="module")

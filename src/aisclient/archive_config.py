@@ -5,8 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from aisclient.enums import ArchiveMode
-
-Pairs = tuple[tuple[str, str], ...]
+from aisclient.request import Pairs
 
 
 @frozen

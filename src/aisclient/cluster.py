@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aisclient.enums import FLTPresence, LogSeverity, NodeFilter
-from aisclient.models._convert import structure
+from aisclient.etl import list_etls
 from aisclient.models.bucket import BucketModel
 from aisclient.models.cluster import Bmd, ETLInfo, Smap, decode_buckets, decode_smap
+from aisclient.models.etl import ETL_STAGE_RUNNING as ETL_STAGE_RUNNING
 from aisclient.models.job import JobStatus, decode_running, decode_status_list
 from aisclient.ops import cluster as ops
 from aisclient.ops import job as job_ops
@@ -18,7 +19,6 @@ from aisclient.provider import Namespace, Provider
 if TYPE_CHECKING:
     from aisclient.client import Client
 
-ETL_STAGE_RUNNING = "Running"
 log = logging.getLogger(__name__)
 
 
@@ -118,9 +118,7 @@ class Cluster:
 
     def list_etls(self, stages: Sequence[str] | None = None) -> list[ETLInfo]:
         """ETLs in one of ``stages`` (default: only ``Running`` ones)."""
-        wanted = set(stages) if stages is not None else {ETL_STAGE_RUNNING}
-        infos = structure(self._client.send_json(ops.list_etls()) or [], list[ETLInfo])
-        return [info for info in infos if info.stage in wanted]
+        return list_etls(self._client, (ETL_STAGE_RUNNING,) if stages is None else stages)
 
     def list_running_etls(self) -> list[ETLInfo]:
         return self.list_etls([ETL_STAGE_RUNNING])

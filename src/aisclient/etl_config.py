@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from attrs import frozen
 
-Pairs = tuple[tuple[str, str], ...]
+from aisclient.request import Pairs
 
 
 @runtime_checkable

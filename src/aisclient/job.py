@@ -236,12 +236,7 @@ class Job:
     def _resolve_kind(self) -> str:
         if self._job_kind or not self._job_id:
             return self._job_kind
-        try:
-            snaps = self.get_details().list_snapshots()
-        except APIRequestError as err:
-            if err.status_code != 404:
-                raise
-            snaps = []
+        snaps = self._snapshots_or_none()
         if not snaps:
             raise JobInfoNotFound(f"no information about job '{self._job_id}'")
         self._job_kind = snaps[0].kind

@@ -12,7 +12,9 @@ import binascii
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
+
+from aisclient.models._lenient import lenient_int, lenient_str
 
 #: The formats the SDK can decode (exact, lowercased, leading dot required).
 EXT_TAR = ".tar"
@@ -64,35 +66,14 @@ class MossReq:
 
     def add(self, moss_in: MossIn) -> MossReq:
         """A new request with ``moss_in`` appended."""
-        return MossReq(
-            (*self.moss_in, moss_in),
-            self.output_format,
-            self.cont_on_err,
-            self.only_obj_name,
-            self.streaming_get,
-            self.colocation,
-        )
+        return evolve(self, moss_in=(*self.moss_in, moss_in))
 
     def extend(self, moss_ins: Iterable[MossIn]) -> MossReq:
         """A new request with all of ``moss_ins`` appended, in order."""
-        return MossReq(
-            (*self.moss_in, *moss_ins),
-            self.output_format,
-            self.cont_on_err,
-            self.only_obj_name,
-            self.streaming_get,
-            self.colocation,
-        )
+        return evolve(self, moss_in=(*self.moss_in, *moss_ins))
 
     def cleared(self) -> MossReq:
-        return MossReq(
-            (),
-            self.output_format,
-            self.cont_on_err,
-            self.only_obj_name,
-            self.streaming_get,
-            self.colocation,
-        )
+        return evolve(self, moss_in=())
 
 
 @frozen
@@ -180,32 +161,18 @@ def moss_req_wire(req: MossReq) -> dict[str, Any]:
     return doc
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip():
-        return int(value.strip())
-    return 0
-
-
 def decode_moss_out(doc: Mapping[str, Any]) -> MossOut:
     """One ``out`` element of the server's metadata. Unknown keys are ignored."""
     archpath = doc.get("archpath")
     err = doc.get("err_msg")
     return MossOut(
-        obj_name=_text(doc.get("objname")),
-        archpath=_text(archpath) if archpath else None,
-        bucket=_text(doc.get("bucket")),
-        provider=_text(doc.get("provider")),
+        obj_name=lenient_str(doc.get("objname")),
+        archpath=lenient_str(archpath) if archpath else None,
+        bucket=lenient_str(doc.get("bucket")),
+        provider=lenient_str(doc.get("provider")),
         opaque=decode_opaque(doc.get("opaque") if isinstance(doc.get("opaque"), str) else None),
-        err_msg=_text(err) if err else None,
-        size=_int(doc.get("size")),
+        err_msg=lenient_str(err) if err else None,
+        size=lenient_int(doc.get("size")),
     )
 
 
@@ -218,5 +185,5 @@ def decode_moss_resp(doc: Any) -> MossResp:
         raise ValueError("Get-Batch metadata 'out' must be a list")
     return MossResp(
         out=tuple(decode_moss_out(item if isinstance(item, Mapping) else {}) for item in out),
-        uuid=_text(doc.get("uuid")),
+        uuid=lenient_str(doc.get("uuid")),
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
 
+from aisclient.models._lenient import lenient_int
 from aisclient.provider import Namespace
 
 if TYPE_CHECKING:
@@ -260,37 +261,30 @@ class BucketList:
         )
 
 
-def _to_int(value: Any) -> int:
-    # JSON listings write sizes as decimal strings; msgpack-derived JSON as numbers.
-    if value is None or value == "":
-        return 0
-    return int(value)
-
-
 def decode_entry(doc: Mapping[str, Any]) -> BucketEntry:
     """A list entry in either key set: JSON (``name``, ``size``, ...) or short (``n``, ``s``)."""
     get = doc.get
     if "name" in doc:
         return BucketEntry(
             doc["name"],
-            _to_int(get("size")),
+            lenient_int(get("size")),
             get("checksum") or "",
             get("atime") or "",
             get("version") or "",
             get("location") or "",
-            _to_int(get("copies")),
-            _to_int(get("flags")),
+            lenient_int(get("copies")),
+            lenient_int(get("flags")),
             get("custom-md") or "",
         )
     return BucketEntry(
         get("n") or "",
-        _to_int(get("s")),
+        lenient_int(get("s")),
         get("cs") or "",
         get("a") or "",
         get("v") or "",
         get("t") or "",
-        _to_int(get("c")),
-        _to_int(get("f")),
+        lenient_int(get("c")),
+        lenient_int(get("f")),
         get("m") or "",
     )
 
@@ -304,7 +298,7 @@ def decode_bucket_list(doc: Mapping[str, Any] | None) -> BucketList:
     return BucketList(
         uuid=get("uuid", get("UUID")) or "",
         continuation_token=get("continuation_token", get("ContinuationToken")) or "",
-        flags=_to_int(get("flags", get("Flags"))),
+        flags=lenient_int(get("flags", get("Flags"))),
         entries=[decode_entry(item) for item in raw_entries],
     )
 

@@ -6,8 +6,8 @@ weight over xxhash64 and xoshiro256), in pure Python, for direct-to-target reads
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from attrs import field, frozen
 
@@ -95,15 +95,8 @@ class Smap:
         Targets in maintenance or being decommissioned are skipped; ``NoTargetError`` when
         none is left.
         """
-        digest = xxhash64(uname.encode(), HRW_SEED)
-        best: Snode | None = None
-        best_weight = -1
-        for node in self.tmap.values():
-            if node.in_maint_or_decomm():
-                continue
-            weight = xoshiro256_hash(node.id_digest ^ digest)
-            if weight > best_weight:
-                best, best_weight = node, weight
+        usable = (n for n in self.tmap.values() if not n.in_maint_or_decomm())
+        best = hrw_pick(uname, ((node, node.id_digest) for node in usable))
         if best is None:
             raise NoTargetError(len(self.tmap))
         return best
@@ -225,3 +218,19 @@ def xoshiro256_hash(seed: int) -> int:
     """The one-shot xoshiro256** scramble AIS uses to weigh a node for a digest."""
     second = _splitmix64(_splitmix64(seed & _MASK))
     return (_rotl((second * 5) & _MASK, 7) * 9) & _MASK
+
+
+N = TypeVar("N")
+
+
+def hrw_pick(uname: str, nodes: Iterable[tuple[N, int]]) -> N | None:
+    """The node of ``(node, id_digest)`` pairs with the highest random weight for ``uname``
+    (the first one on a tie); ``None`` when there is none."""
+    digest = xxhash64(uname.encode(), HRW_SEED)
+    best: N | None = None
+    best_weight = -1
+    for node, id_digest in nodes:
+        weight = xoshiro256_hash(id_digest ^ digest)
+        if weight > best_weight:
+            best, best_weight = node, weight
+    return best

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from aisclient.batch.batch import bucket_ref as _as_bucket_ref
 from aisclient.multiobj.collection import ObjectCollection, ObjectNames, ObjectRange, ObjectTemplate
 from aisclient.ops import multiobj as ops
 from aisclient.ops._common import object_path
@@ -16,20 +17,14 @@ if TYPE_CHECKING:
 
 
 def bucket_ref(bucket: Any, what: str = "bucket") -> BucketRef:
-    """The :class:`BucketRef` of a Bucket facade, a BucketRef, or anything shaped like one."""
-    if isinstance(bucket, BucketRef):
-        return bucket
-    ref = getattr(bucket, "ref", None)
-    if isinstance(ref, BucketRef):
-        return ref
-    name = getattr(bucket, "name", None)
-    if isinstance(name, str):
-        return BucketRef(
-            name,
-            getattr(bucket, "provider", "ais"),
-            getattr(bucket, "namespace", None),
-        )
-    raise TypeError(f"{what} must be a Bucket or BucketRef, not {type(bucket).__name__}")
+    """The :class:`BucketRef` of a Bucket facade, a BucketRef, or anything shaped like one;
+    a ``TypeError`` names the argument (``what``) otherwise."""
+    try:
+        return _as_bucket_ref(bucket)
+    except TypeError:
+        raise TypeError(
+            f"{what} must be a Bucket or BucketRef, not {type(bucket).__name__}"
+        ) from None
 
 
 def _etl_pairs(etl: Any) -> tuple[tuple[str, str], ...]:

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aisclient.ops._common import BUCKETS, action_body, flag
+from aisclient.ops._common import action_body, bucket_path, flag
+from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.provider import BucketRef
 from aisclient.request import Request
 
-DEFAULT_ETL_TIMEOUT = "5m"
 HDR_INVENTORY_NAME = "Ais-Inv-Name"
 NBI_FLAG = 1 << 15
-
-
-def _path(bucket: BucketRef) -> tuple[str, str]:
-    return (BUCKETS, bucket.name)
 
 
 def create_bucket(
@@ -26,11 +22,11 @@ def create_bucket(
     if dont_head_remote:
         query += (("dont_head_remote_bck", "true"),)
     value = dict(props) if props else None
-    return Request("POST", _path(bucket), query, (), action_body("create-bck", value=value))
+    return Request("POST", bucket_path(bucket), query, (), action_body("create-bck", value=value))
 
 
 def destroy_bucket(bucket: BucketRef) -> Request:
-    return Request("DELETE", _path(bucket), bucket.query, (), action_body("destroy-bck"))
+    return Request("DELETE", bucket_path(bucket), bucket.query, (), action_body("destroy-bck"))
 
 
 def head_bucket(
@@ -42,7 +38,7 @@ def head_bucket(
         query += (("presence", str(int(presence))),)
     if dont_add_remote:
         query += (("dont_add_remote_bck_md", "true"),)
-    return Request("HEAD", _path(bucket), query)
+    return Request("HEAD", bucket_path(bucket), query)
 
 
 def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
@@ -50,11 +46,11 @@ def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
     if not props:
         raise ValueError("set_props needs at least one property to change")
     body = action_body("set-bprops", value=dict(props))
-    return Request("PATCH", _path(bucket), bucket.query, (), body)
+    return Request("PATCH", bucket_path(bucket), bucket.query, (), body)
 
 
 def reset_bucket_props(bucket: BucketRef) -> Request:
-    return Request("PATCH", _path(bucket), bucket.query, (), action_body("reset-bprops"))
+    return Request("PATCH", bucket_path(bucket), bucket.query, (), action_body("reset-bprops"))
 
 
 def list_objects(
@@ -89,7 +85,7 @@ def list_objects(
     if start_after:
         value["start_after"] = start_after
     body = action_body("list", value=value)
-    return Request("GET", _path(bucket), bucket.query, headers, body, True)
+    return Request("GET", bucket_path(bucket), bucket.query, headers, body, True)
 
 
 def summary(
@@ -102,7 +98,9 @@ def summary(
 ) -> Request:
     """``summary-bck`` (spec 2.9a): start (``uuid=""``, 202 + job ID), then poll by ID."""
     value = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
-    return Request("GET", _path(bucket), bucket.query, (), action_body("summary-bck", value=value))
+    return Request(
+        "GET", bucket_path(bucket), bucket.query, (), action_body("summary-bck", value=value)
+    )
 
 
 def info(
@@ -114,7 +112,7 @@ def info(
     uuid: str = "",
 ) -> Request:
     """Bucket info by HEAD (spec 2.9b): the prefix rides in the path on the first request."""
-    path: tuple[str, ...] = _path(bucket)
+    path: tuple[str, ...] = bucket_path(bucket)
     if prefix and not uuid:
         path = (*path, prefix)
     query = (
@@ -125,6 +123,31 @@ def info(
     if uuid:
         query += (("uuid", uuid),)
     return Request("HEAD", path, query)
+
+
+def copy_fields(
+    *, prefix: str, prepend: str, dry_run: bool, force: bool, latest: bool, sync: bool
+) -> dict[str, Any]:
+    """The copy fields of every copy/transform message, bucket (TCB) or multi-object (TCO)."""
+    if prepend and sync:
+        raise ValueError("prepend cannot be combined with sync (the server rejects it)")
+    return {
+        "prefix": prefix,
+        "prepend": prepend,
+        "dry_run": bool(dry_run),
+        "force": bool(force),
+        "latest-ver": bool(latest),
+        "synchronize": bool(sync),
+    }
+
+
+def etl_fields(etl_name: str, timeout: str, pipeline: Sequence[str] | None) -> dict[str, Any]:
+    """The transform fields that follow the copy fields (``pipeline`` is ``null`` when unused)."""
+    return {
+        "id": etl_name,
+        "request_timeout": timeout,
+        "pipeline": list(pipeline) if pipeline else None,
+    }
 
 
 def _tcb_value(
@@ -139,8 +162,15 @@ def _tcb_value(
     num_workers: int | None,
     cont_on_err: bool,
 ) -> dict[str, Any]:
-    if prepend and sync:
-        raise ValueError("prepend cannot be combined with sync (the server refuses it)")
+    # The copy fields go last on the wire but are checked before anything else.
+    fields = copy_fields(
+        prefix=prefix_filter,
+        prepend=prepend,
+        dry_run=dry_run,
+        force=force,
+        latest=latest,
+        sync=sync,
+    )
     value: dict[str, Any] = {}
     if ext:
         value["ext"] = dict(ext)
@@ -148,16 +178,7 @@ def _tcb_value(
         value["num-workers"] = int(num_workers)
     if cont_on_err:
         value["coer"] = True
-    value.update(
-        {
-            "prefix": prefix_filter,
-            "prepend": prepend,
-            "dry_run": dry_run,
-            "force": force,
-            "latest-ver": latest,
-            "synchronize": sync,
-        }
-    )
+    value.update(fields)
     return value
 
 
@@ -188,7 +209,7 @@ def copy_bucket(
         cont_on_err=cont_on_err,
     )
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", _path(bucket), query, (), action_body("copy-bck", value=value))
+    return Request("POST", bucket_path(bucket), query, (), action_body("copy-bck", value=value))
 
 
 def transform_bucket(
@@ -223,11 +244,9 @@ def transform_bucket(
         num_workers=num_workers,
         cont_on_err=cont_on_err,
     )
-    value["id"] = etl_name
-    value["request_timeout"] = timeout
-    value["pipeline"] = list(etl_pipeline) if etl_pipeline else None
+    value.update(etl_fields(etl_name, timeout, etl_pipeline))
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", _path(bucket), query, (), action_body("etl-bck", value=value))
+    return Request("POST", bucket_path(bucket), query, (), action_body("etl-bck", value=value))
 
 
 def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
@@ -235,13 +254,13 @@ def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
     if to_bucket.name == bucket.name:
         raise ValueError(f"cannot rename bucket {bucket.name!r} to itself")
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", _path(bucket), query, (), action_body("move-bck"))
+    return Request("POST", bucket_path(bucket), query, (), action_body("move-bck"))
 
 
 def evict_bucket(bucket: BucketRef, keep_md: bool = False) -> Request:
     """``evict-remote-bck`` (spec 2.8): drop a remote bucket's in-cluster objects."""
     query = (*bucket.query, ("keep_bck_md", flag(keep_md)))
-    return Request("DELETE", _path(bucket), query, (), action_body("evict-remote-bck"))
+    return Request("DELETE", bucket_path(bucket), query, (), action_body("evict-remote-bck"))
 
 
 def create_inventory(
@@ -266,17 +285,17 @@ def create_inventory(
     if force:
         value["force"] = True
     body = action_body("create-inventory", value=value)
-    return Request("POST", _path(bucket), bucket.query, (), body)
+    return Request("POST", bucket_path(bucket), bucket.query, (), body)
 
 
 def destroy_inventory(bucket: BucketRef, name: str = "") -> Request:
     body = action_body("destroy-inventory", name=name)
-    return Request("DELETE", _path(bucket), bucket.query, (), body)
+    return Request("DELETE", bucket_path(bucket), bucket.query, (), body)
 
 
 def show_inventory(bucket: BucketRef, name: str = "") -> Request:
     body = action_body("show-inventory", name=name)
-    return Request("GET", _path(bucket), bucket.query, (), body)
+    return Request("GET", bucket_path(bucket), bucket.query, (), body)
 
 
 def bucket_action(
@@ -289,4 +308,4 @@ def bucket_action(
 ) -> Request:
     """Any action message on the bucket endpoint (the SDK's ``make_request``)."""
     query = tuple((str(k), str(v)) for k, v in params.items()) if params else bucket.query
-    return Request(method.upper(), _path(bucket), query, (), action_body(action, name, value))
+    return Request(method.upper(), bucket_path(bucket), query, (), action_body(action, name, value))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aisclient.enums import FLTPresence
 from aisclient.ops._common import BUCKETS, action_body
+from aisclient.ops.etl import ETL as ETL
+from aisclient.ops.etl import list_etls as list_etls  # ``GET /v1/etl``: every ETL and its stage
 from aisclient.provider import Namespace, Provider
 from aisclient.request import Request
 
@@ -11,7 +13,6 @@ DAEMON = "daemon"
 CLUSTER = "cluster"
 REVERSE = "reverse"
 HEALTH = "health"
-ETL = "etl"
 HDR_NODE_ID = "Ais-Node-Id"
 
 # ``what=`` values answered by GET /v1/cluster (``node_status`` is a per-node query).
@@ -112,8 +113,3 @@ def health(
     if cluster_info:
         query.append(("cii", "true"))
     return Request("GET", (HEALTH,), query=tuple(query), endpoint=endpoint)
-
-
-def list_etls() -> Request:
-    """``GET /v1/etl``: every ETL and its stage."""
-    return Request("GET", (ETL,))

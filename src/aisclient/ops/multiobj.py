@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aisclient.ops._common import action_body, bucket_path
+from aisclient.ops.bucket import copy_fields, etl_fields
+from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.provider import BucketRef
 from aisclient.request import Request
 
@@ -23,7 +25,6 @@ ACT_COPY = "copy-listrange"
 ACT_TRANSFORM = "etl-listrange"
 ACT_ARCHIVE = "archive"
 
-DEFAULT_ETL_TIMEOUT = "5m"
 # Archive formats the server recognises by the archive name's extension (longest first, so
 # "x.tar.gz" is ".tar.gz", never ".gz").
 ARCHIVE_EXTENSIONS = (".tar.gz", ".tar.lz4", ".tgz", ".tar", ".zip")
@@ -120,21 +121,13 @@ def _copy_value(
     sync: bool,
     num_workers: int | None,
 ) -> dict[str, Any]:
-    if prepend and sync:
-        raise ValueError("prepend cannot be combined with sync (the server rejects it)")
-    value = _selection(selection)
-    value.update(
-        {
-            "prefix": prefix,
-            "prepend": prepend,
-            "dry_run": bool(dry_run),
-            "force": bool(force),
-            "latest-ver": bool(latest),
-            "synchronize": bool(sync),
-            "tobck": to_bck.as_json(),
-            "coer": bool(continue_on_error),
-        }
+    fields = copy_fields(
+        prefix=prefix, prepend=prepend, dry_run=dry_run, force=force, latest=latest, sync=sync
     )
+    value = _selection(selection)
+    value.update(fields)
+    value["tobck"] = to_bck.as_json()
+    value["coer"] = bool(continue_on_error)
     workers = _workers(num_workers)
     if workers:
         value["num-workers"] = workers
@@ -208,9 +201,7 @@ def transform_objects(
     )
     if ext:
         value["ext"] = dict(ext)
-    value["id"] = etl_name
-    value["request_timeout"] = timeout
-    value["pipeline"] = list(etl_pipeline) if etl_pipeline else None
+    value.update(etl_fields(etl_name, timeout, etl_pipeline))
     return _job("POST", bucket, ACT_TRANSFORM, value)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from .context import ClusterCtx
-from .errors import AisError, bad_request
+from .errors import AisError, bad_request, method_not_allowed
 from .httpd import Exchange
 from .names import Bck, backend_missing, normalize_provider, parse_namespace
 from .store import BucketState
@@ -89,3 +90,35 @@ def as_int(value: Any, what: str) -> int:
         return int(str(value if value is not None else 0))
     except ValueError:
         raise bad_request(f"invalid {what} {value!r}") from None
+
+
+Handler = Callable[[ClusterCtx, Exchange], None]
+
+
+def invalid_uri(ex: Exchange) -> AisError:
+    return bad_request(f"invalid request URI: '{ex.method} {ex.path}' from {ex.remote_addr}")
+
+
+class V1Router:
+    """Sends ``/v1/<area>/...`` to the handler of its area in ``routes``.
+
+    A path outside ``/v1/<area>`` or an unknown area is an invalid URI; with ``methods``
+    set, any other method is answered 405 (checked before the area is looked up).
+    """
+
+    routes: ClassVar[dict[str, Handler]] = {}
+    methods: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, ctx: ClusterCtx) -> None:
+        self.ctx = ctx
+
+    def __call__(self, ex: Exchange) -> None:
+        parts = ex.path.split("/", 3)
+        if len(parts) < 3 or parts[1] != "v1":
+            raise invalid_uri(ex)
+        if self.methods is not None and ex.method not in self.methods:
+            raise method_not_allowed(", ".join(self.methods))
+        handler = self.routes.get(parts[2])
+        if handler is None:
+            raise invalid_uri(ex)
+        handler(self.ctx, ex)

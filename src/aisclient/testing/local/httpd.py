@@ -18,7 +18,7 @@ from email.message import Message
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 from urllib.parse import parse_qs, unquote
 
 from .errors import AisError, bad_request
@@ -300,13 +300,20 @@ class Exchange:
             self.body_sent += sent
             return
         f.seek(offset)
+        if self.write_from(f, length) != length:
+            raise AbortConnection("object shrank while being sent")
+
+    def write_from(self, src: IO[bytes], length: int) -> int:
+        """Write up to ``length`` bytes of ``src`` in 1 MiB chunks; returns how many were
+        written (fewer when ``src`` ends early)."""
         left = length
         while left > 0:
-            data = f.read(min(1 << 20, left))
+            data = src.read(min(1 << 20, left))
             if not data:
-                raise AbortConnection("object shrank while being sent")
+                break
             left -= len(data)
             self.write_raw(data)
+        return length - left
 
     def start_stream(self, status: int, headers: list[tuple[str, str]]) -> ChunkWriter:
         self.handler.wfile.write(self._head(status, [*headers, ("Transfer-Encoding", "chunked")]))

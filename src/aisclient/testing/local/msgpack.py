@@ -23,48 +23,41 @@ def _pack(obj: Any, out: bytearray) -> None:
         _pack_int(obj, out)
     elif isinstance(obj, str):
         data = obj.encode("utf-8", "surrogateescape")
-        n = len(data)
-        if n < 32:
-            out.append(0xA0 | n)
-        elif n < 0x100:
-            out += b"\xd9" + struct.pack(">B", n)
-        elif n < 0x10000:
-            out += b"\xda" + struct.pack(">H", n)
-        else:
-            out += b"\xdb" + struct.pack(">I", n)
+        _header(out, len(data), 0xA0, 32, (0xD9, 0xDA, 0xDB))
         out += data
     elif isinstance(obj, bytes):
-        n = len(obj)
-        if n < 0x100:
-            out += b"\xc4" + struct.pack(">B", n)
-        elif n < 0x10000:
-            out += b"\xc5" + struct.pack(">H", n)
-        else:
-            out += b"\xc6" + struct.pack(">I", n)
+        _header(out, len(obj), 0, 0, (0xC4, 0xC5, 0xC6))
         out += obj
     elif isinstance(obj, list | tuple):
-        n = len(obj)
-        if n < 16:
-            out.append(0x90 | n)
-        elif n < 0x10000:
-            out += b"\xdc" + struct.pack(">H", n)
-        else:
-            out += b"\xdd" + struct.pack(">I", n)
+        _header(out, len(obj), 0x90, 16, (None, 0xDC, 0xDD))
         for item in obj:
             _pack(item, out)
     elif isinstance(obj, dict):
-        n = len(obj)
-        if n < 16:
-            out.append(0x80 | n)
-        elif n < 0x10000:
-            out += b"\xde" + struct.pack(">H", n)
-        else:
-            out += b"\xdf" + struct.pack(">I", n)
+        _header(out, len(obj), 0x80, 16, (None, 0xDE, 0xDF))
         for k, v in obj.items():
             _pack(k, out)
             _pack(v, out)
     else:
         raise TypeError(f"cannot msgpack {type(obj).__name__}")
+
+
+def _header(
+    out: bytearray, n: int, fix: int, fix_limit: int, tags: tuple[int | None, int, int]
+) -> None:
+    """A length header: the fix form (``fix | n``) below ``fix_limit``, else the 8-bit (if the
+    type has one), 16-bit or 32-bit form with its tag."""
+    tag8, tag16, tag32 = tags
+    if n < fix_limit:
+        out.append(fix | n)
+    elif tag8 is not None and n < 0x100:
+        out.append(tag8)
+        out += struct.pack(">B", n)
+    elif n < 0x10000:
+        out.append(tag16)
+        out += struct.pack(">H", n)
+    else:
+        out.append(tag32)
+        out += struct.pack(">I", n)
 
 
 def _pack_int(n: int, out: bytearray) -> None:

@@ -178,13 +178,8 @@ def _send_member(
     size, member = found
     with member:
         ex.start_fixed(200, [("Content-Type", "application/octet-stream")], size)
-        left = size
-        while left > 0:
-            data = member.read(min(1 << 20, left))
-            if not data:
-                raise OSError("archive member shorter than its header")
-            left -= len(data)
-            ex.write_raw(data)
+        if ex.write_from(member, size) != size:
+            raise OSError("archive member shorter than its header")
 
 
 def _send_matching(

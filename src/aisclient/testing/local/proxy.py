@@ -2,54 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from . import batch, buckets, clusterapi, writes
-from .common import invalid_action, lookup, read_actmsg, request_bck
+from .common import Handler, V1Router, invalid_action, lookup, read_actmsg, request_bck
+from .common import invalid_uri as invalid_uri
 from .context import ClusterCtx
-from .errors import ETL_UNSUPPORTED, AisError, bad_request, method_not_allowed
+from .errors import ETL_UNSUPPORTED, AisError, bad_request
 from .httpd import Exchange
 from .names import validate_bucket_name, validate_object_name
 from .objects import split_path
 
 _OBJ_POST = {"rename-obj", "check-lock", "mpt-upload", "mpt-complete"}
-_METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"}
-
-
-def invalid_uri(ex: Exchange) -> AisError:
-    return bad_request(f"invalid request URI: '{ex.method} {ex.path}' from {ex.remote_addr}")
-
-
-class ProxyRouter:
-    def __init__(self, ctx: ClusterCtx) -> None:
-        self.ctx = ctx
-
-    def __call__(self, ex: Exchange) -> None:
-        ctx = self.ctx
-        parts = ex.path.split("/", 3)
-        if len(parts) < 3 or parts[1] != "v1":
-            raise invalid_uri(ex)
-        area = parts[2]
-        if ex.method not in _METHODS:
-            raise method_not_allowed("GET, HEAD, PUT, POST, DELETE, PATCH")
-        if area == "objects":
-            objects(ctx, ex)
-        elif area == "buckets":
-            buckets.handle(ctx, ex)
-        elif area == "cluster":
-            clusterapi.cluster(ctx, ex)
-        elif area == "daemon":
-            clusterapi.daemon(ctx, ex)
-        elif area == "reverse":
-            clusterapi.reverse(ctx, ex)
-        elif area == "health":
-            clusterapi.health(ctx, ex)
-        elif area == "etl":
-            clusterapi.etl(ctx, ex)
-        elif area == "sort":
-            clusterapi.dsort(ctx, ex)
-        elif area == "ml":
-            batch.proxy(ctx, ex)
-        else:
-            raise invalid_uri(ex)
 
 
 def objects(ctx: ClusterCtx, ex: Exchange) -> None:
@@ -84,3 +48,18 @@ def objects(ctx: ClusterCtx, ex: Exchange) -> None:
     if ex.method == "PUT" and handle:
         target = ctx.target(handle.split("|", 1)[0]) or target
     ex.redirect(301 if ex.method == "GET" else 307, ctx.location(ex, target))
+
+
+class ProxyRouter(V1Router):
+    methods = ("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH")
+    routes: ClassVar[dict[str, Handler]] = {
+        "objects": objects,
+        "buckets": buckets.handle,
+        "cluster": clusterapi.cluster,
+        "daemon": clusterapi.daemon,
+        "reverse": clusterapi.reverse,
+        "health": clusterapi.health,
+        "etl": clusterapi.etl,
+        "sort": clusterapi.dsort,
+        "ml": batch.proxy,
+    }

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from . import batch, clusterapi, objects
+from .common import Handler, V1Router
 from .context import ClusterCtx
 from .errors import AisError
 from .httpd import Exchange
-from .proxy import invalid_uri
 
 
-class TargetRouter:
-    def __init__(self, ctx: ClusterCtx) -> None:
-        self.ctx = ctx
+def _proxy_only(ctx: ClusterCtx, ex: Exchange) -> None:
+    raise AisError(400, f"{ex.node.name}: {ex.method} {ex.path} must be sent to a proxy")
 
-    def __call__(self, ex: Exchange) -> None:
-        ctx = self.ctx
-        parts = ex.path.split("/", 3)
-        if len(parts) < 3 or parts[1] != "v1":
-            raise invalid_uri(ex)
-        area = parts[2]
-        if area == "objects":
-            objects.handle(ctx, ex)
-        elif area == "ml":
-            batch.target(ctx, ex)
-        elif area == "health":
-            clusterapi.health(ctx, ex)
-        elif area == "daemon":
-            clusterapi.daemon(ctx, ex)
-        elif area in ("buckets", "cluster", "etl", "sort", "reverse"):
-            raise AisError(400, f"{ex.node.name}: {ex.method} {ex.path} must be sent to a proxy")
-        else:
-            raise invalid_uri(ex)
+
+class TargetRouter(V1Router):
+    routes: ClassVar[dict[str, Handler]] = {
+        "objects": objects.handle,
+        "ml": batch.target,
+        "health": clusterapi.health,
+        "daemon": clusterapi.daemon,
+        **dict.fromkeys(("buckets", "cluster", "etl", "sort", "reverse"), _proxy_only),
+    }
