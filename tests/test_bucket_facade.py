@@ -201,15 +201,15 @@ def test_copy_and_transform_return_job_ids(client: Client, stub: StubTransport) 
     )
     assert src.copy(dst, prefix_filter="p", num_workers=2) == "c1"
     stub.expect(
-        ops.transform_bucket(REF, dst.ref, "etl1", etl_pipeline=["etl2"]),
+        ops.transform_bucket(REF, dst.ref, "etl-a1", etl_pipeline=["etl-b2"]),
         BytesResponse(200, b"t1"),
     )
-    assert src.transform("etl1", dst, etl_pipeline=["etl2"]) == "t1"
+    assert src.transform("etl-a1", dst, etl_pipeline=["etl-b2"]) == "t1"
     stub.expect(
-        ops.transform_bucket(REF, REF, "etl1", dry_run=True, cont_on_err=True, num_workers=None),
+        ops.transform_bucket(REF, REF, "etl-a1", dry_run=True, cont_on_err=True, num_workers=None),
         BytesResponse(200, b"i1"),
     )
-    assert src.inspect("etl1") == "i1"
+    assert src.inspect("etl-a1") == "i1"
     stub.assert_done()
 
 

@@ -202,7 +202,7 @@ def test_transform_bucket_matches_etl_spec_example() -> None:
 
 
 def test_transform_pipeline_null_when_unused() -> None:
-    value = ops.transform_bucket(SRC, DST, "e1", timeout="1m").json["value"]
+    value = ops.transform_bucket(SRC, DST, "etl-one1", timeout="1m").json["value"]
     assert value["pipeline"] is None
     assert value["request_timeout"] == "1m"
     assert "coer" not in value and "num-workers" not in value and "ext" not in value

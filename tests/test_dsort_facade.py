@@ -142,7 +142,12 @@ def test_start_from_framework_with_real_collections() -> None:
 
 
 def test_start_from_mapping_sends_it_unchanged() -> None:
-    spec = {"input_bck": {"name": "in"}, "input_format": {"template": "x"}, "custom": [1]}
+    spec = {
+        "input_bck": {"name": "in"},
+        "input_format": {"template": "x"},
+        "output_format": "out-{0..9}.tar",
+        "custom": [1],
+    }
     stub = StubTransport().expect(ops.start(spec), BytesResponse(200, "srt-1\n"))
     assert make(stub).dsort().start(spec) == "srt-1"
     stub.assert_done()

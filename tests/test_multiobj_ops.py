@@ -144,10 +144,10 @@ def test_transform_fields() -> None:
     assert value["ext"] == {"jpg": "png"}
     assert value["tobck"]["name"] == "dst"
     assert (
-        ops.transform_objects(SRC, NAMES, DST, "e1", timeout="30s").json["value"]["pipeline"]
+        ops.transform_objects(SRC, NAMES, DST, "etl-one1", timeout="30s").json["value"]["pipeline"]
         is None
     )
-    with pytest.raises(ValueError, match="etl_name"):
+    with pytest.raises(ValueError, match="ETL name"):
         ops.transform_objects(SRC, NAMES, DST, "")
 
 

@@ -62,9 +62,9 @@ def test_identity_and_urls(client: Client) -> None:
     assert obj.uname == "aws/@#/b/dir/a b?#.bin"
     assert obj.get_semantic_url() == "aws://b/dir/a b?#.bin"
     assert obj.get_url() == "http://proxy:8080/v1/objects/b/dir/a%20b%3F%23.bin?provider=aws"
-    assert obj.get_url(archpath="x/y", etl=ETLConfig("e1", {"k": "v"})) == (
+    assert obj.get_url(archpath="x/y", etl=ETLConfig("etl-one1", {"k": "v"})) == (
         "http://proxy:8080/v1/objects/b/dir/a%20b%3F%23.bin?provider=aws&archpath=x%2Fy"
-        "&etl_name=e1&etl_args=%7B%22k%22%3A%22v%22%7D"
+        "&etl_name=etl-one1&etl_args=%7B%22k%22%3A%22v%22%7D"
     )
 
 

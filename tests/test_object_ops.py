@@ -75,25 +75,25 @@ def test_archive_config_validation_and_archpath() -> None:
 
 
 def test_etl_config_query_pairs() -> None:
-    assert ETLConfig("e1").query_pairs() == (("etl_name", "e1"),)
-    assert ETLConfig("e1", "raw text").query_pairs() == (
-        ("etl_name", "e1"),
+    assert ETLConfig("etl-one1").query_pairs() == (("etl_name", "etl-one1"),)
+    assert ETLConfig("etl-one1", "raw text").query_pairs() == (
+        ("etl_name", "etl-one1"),
         ("etl_args", "raw text"),
     )
-    chained = ETLConfig(FakeEtl("first", ["second", "third"]), {"a": 1, "b": "x"})
+    chained = ETLConfig(FakeEtl("first-etl", ["second-etl", "third-etl"]), {"a": 1, "b": "x"})
     assert chained.query_pairs() == (
-        ("etl_name", "first"),
-        ("etl_pipeline", "second,third"),
+        ("etl_name", "first-etl"),
+        ("etl_pipeline", "second-etl,third-etl"),
         ("etl_args", '{"a":1,"b":"x"}'),
     )
     # An Etl value always carries etl_pipeline, even when empty.
-    assert ETLConfig(FakeEtl("solo", [])).query_pairs() == (
-        ("etl_name", "solo"),
+    assert ETLConfig(FakeEtl("solo-etl", [])).query_pairs() == (
+        ("etl_name", "solo-etl"),
         ("etl_pipeline", ""),
     )
     params: dict[str, str] = {"provider": "ais"}
-    ETLConfig("e1", {"k": "v"}).update_qparams(params)
-    assert params == {"provider": "ais", "etl_name": "e1", "etl_args": '{"k":"v"}'}
+    ETLConfig("etl-one1", {"k": "v"}).update_qparams(params)
+    assert params == {"provider": "ais", "etl_name": "etl-one1", "etl_args": '{"k":"v"}'}
 
 
 def test_head_object_props_and_flags() -> None:
@@ -203,11 +203,13 @@ def test_copy_object_always_sends_latest_and_sync() -> None:
         ("synchronize", "false"),
     )
     assert request.body is None
-    with_etl = ops.copy_object(BCK, "o", "ais/@#/d/o", latest=True, sync=True, etl=ETLConfig("e"))
+    with_etl = ops.copy_object(
+        BCK, "o", "ais/@#/d/o", latest=True, sync=True, etl=ETLConfig("etl-one1")
+    )
     assert with_etl.query[2:] == (
         ("latest-ver", "true"),
         ("synchronize", "true"),
-        ("etl_name", "e"),
+        ("etl_name", "etl-one1"),
     )
     assert "object_to=ais%2F%40%23%2Fd%2Fo" in render_url(BASE, with_etl)
 

@@ -172,7 +172,7 @@ def test_get_reader_argument_checks() -> None:
     with pytest.raises(ValueError):
         obj.get_reader(num_workers=2, byte_range="bytes=0-1")
     with pytest.raises(ValueError):
-        obj.get_reader(num_workers=2, etl=ETLConfig("e"))
+        obj.get_reader(num_workers=2, etl=ETLConfig("etl-one1"))
     with pytest.raises(ValueError):
         obj.get_reader(num_workers=2, blob_download_config=BlobDownloadConfig())
     assert recording.requests == []

@@ -28,7 +28,7 @@ from aisclient.models.bucket import (
     decode_bucket_props,
     decode_inventories,
 )
-from aisclient.obj import Object, is_remote_bucket
+from aisclient.obj import Object
 from aisclient.ops import bucket as bck_ops
 from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.transport.base import Headers
@@ -98,7 +98,7 @@ class Bucket:
         name: str,
         client: Client | None = None,
         provider: Provider | str = Provider.AIS,
-        namespace: Namespace | None = None,
+        namespace: Namespace | str | None = None,
     ) -> None:
         self._ref = BucketRef(name, provider, namespace)
         self._client = client
@@ -144,7 +144,7 @@ class Bucket:
         return BucketModel(self.name, self.provider.value, self.namespace)
 
     def verify_cloud_bucket(self) -> None:
-        if not is_remote_bucket(self._ref):
+        if not self._ref.is_remote():
             raise InvalidBckProvider(
                 self.provider.value, f"this operation needs a remote bucket, not {self._ref}"
             )
@@ -334,7 +334,7 @@ class Bucket:
         """Copy this bucket's objects into ``to_bck`` (created if missing); returns job ID."""
         request = bck_ops.copy_bucket(
             self._ref,
-            to_bck.ref,
+            _bucket_arg(to_bck, "to_bck"),
             prefix_filter=prefix_filter,
             prepend=prepend,
             ext=ext,
@@ -366,7 +366,7 @@ class Bucket:
         """Run an ETL over this bucket into ``to_bck`` (offline transform); returns job ID."""
         request = bck_ops.transform_bucket(
             self._ref,
-            to_bck.ref,
+            _bucket_arg(to_bck, "to_bck"),
             etl_name,
             timeout=timeout,
             prefix_filter=prefix_filter,
@@ -419,7 +419,7 @@ class Bucket:
         start_after: str = "",
     ) -> BucketList:
         """One page; pass back ``uuid`` and ``continuation_token`` for the next one."""
-        if start_after and self.provider.is_remote:
+        if start_after and self.provider.is_remote():
             raise NotImplementedError("start_after is supported for ais:// buckets only")
         request = bck_ops.list_objects(
             self._ref,
@@ -428,7 +428,7 @@ class Bucket:
             page_size=page_size,
             uuid=uuid,
             continuation_token=continuation_token,
-            flags=ListObjectFlag.join_flags(flags) if flags else 0,
+            flags=ListObjectFlag.join_flags(flags) if flags is not None else 0,
             target=target,
             inventory_name=inventory_name,
             start_after=start_after,
@@ -449,7 +449,7 @@ class Bucket:
         start_after: str = "",
     ) -> ObjectIterator:
         """Every entry, lazily; ``start_after`` applies to the first page only."""
-        if start_after and self.provider.is_remote:
+        if start_after and self.provider.is_remote():
             raise NotImplementedError("start_after is supported for ais:// buckets only")
 
         def fetch(uuid: str, token: str) -> BucketList:
@@ -504,6 +504,11 @@ class Bucket:
         page_size: int = 0,
     ) -> list[BucketEntry]:
         """The files inside an archived object (shard), as entries ``<archive>/<path>``."""
+        if not isinstance(archive_obj_name, str) or not archive_obj_name:
+            # An empty prefix would list the whole bucket instead of one archive.
+            raise ValueError(
+                f"archive_obj_name must be the name of an archived object, not {archive_obj_name!r}"
+            )
         entries = self.list_all_objects(
             prefix=archive_obj_name,
             props=props,
@@ -592,6 +597,16 @@ class Bucket:
                 log.info("%s %s -> %s", "would put" if dry_run else "put", file, obj_name)
             names.append(obj_name)
         return names
+
+
+def _bucket_arg(value: object, what: str) -> BucketRef:
+    """The :class:`BucketRef` of a ``Bucket`` (or a BucketRef) argument; else ``TypeError``."""
+    if isinstance(value, BucketRef):
+        return value
+    ref = getattr(value, "ref", None)  # a Bucket, or anything shaped like one
+    if isinstance(ref, BucketRef):
+        return ref
+    raise TypeError(f"{what} must be a Bucket (e.g. client.bucket('name')), not {value!r}")
 
 
 def _check_deadline(clock: Clock, start: float, timeout: float | None, what: str) -> None:

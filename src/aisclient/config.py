@@ -108,8 +108,8 @@ def resolve_config(
     endpoint: str | None = None,
     *,
     skip_verify: bool = False,
-    ca_cert: str | None = None,
-    client_cert: str | tuple[str, str] | None = None,
+    ca_cert: str | os.PathLike[str] | None = None,
+    client_cert: str | os.PathLike[str] | tuple[str, str] | None = None,
     timeout: TimeoutArg | Timeout = None,
     retry: RetryPolicy | None = None,
     token: str | None = None,
@@ -122,6 +122,11 @@ def resolve_config(
     The endpoint may come from ``AIS_ENDPOINT`` when not given (an extension over the SDK).
     """
     environ: Mapping[str, str] = os.environ if env is None else env
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        kind = type(retry).__name__
+        raise TypeError(f"retry_config must be a RetryPolicy (aisclient.RetryConfig), not {kind}")
+    if token is not None and not isinstance(token, str):
+        raise TypeError(f"token must be a str, not {type(token).__name__}")
     return ClientConfig(
         endpoint=resolve_endpoint(endpoint, environ),
         timeout=resolve_timeout(timeout, environ),
@@ -214,29 +219,41 @@ def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().lower() in _TRUTHY
 
 
+def _path(value: object, what: str) -> str | None:
+    """A file path argument (``str`` or ``os.PathLike``) as text; ``None``/``""`` give ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a file path (str or os.PathLike), not {value!r}")
+    return value or None
+
+
 def resolve_tls(
     skip_verify: bool,
-    ca_cert: str | None,
-    client_cert: str | tuple[str, str] | None,
+    ca_cert: str | os.PathLike[str] | None,
+    client_cert: str | os.PathLike[str] | tuple[str, str] | None,
     env: Mapping[str, str],
 ) -> TlsConfig:
+    """TLS settings; the certificate arguments are checked here, before any connection."""
+    ca_arg = _path(ca_cert, "ca_cert")
+    cert: str | None
+    key: str | None
+    if isinstance(client_cert, tuple | list):
+        if len(client_cert) != 2:
+            raise ValueError("client_cert must be a path or a (cert, key) pair of paths")
+        cert = _path(client_cert[0], "client_cert[0] (the certificate)")
+        key = _path(client_cert[1], "client_cert[1] (the key)")
+    else:
+        cert, key = _path(client_cert, "client_cert"), None
+    if cert is None and env.get("AIS_CRT") and env.get("AIS_CRT_KEY"):
+        cert, key = env["AIS_CRT"], env["AIS_CRT_KEY"]
     if skip_verify:
         skip = True
     elif "AIS_SKIP_VERIFY_CRT" in env:  # canonical; the legacy name counts only when this is unset
         skip = _truthy(env["AIS_SKIP_VERIFY_CRT"])
     else:
         skip = _truthy(env.get("AIS_SKIP_VERIFY"))
-    cert: str | None
-    key: str | None
-    if isinstance(client_cert, tuple | list):
-        if len(client_cert) != 2:
-            raise ValueError("client_cert must be a path or a (cert, key) pair")
-        cert, key = client_cert
-    elif client_cert:
-        cert, key = client_cert, None
-    elif env.get("AIS_CRT") and env.get("AIS_CRT_KEY"):
-        cert, key = env["AIS_CRT"], env["AIS_CRT_KEY"]
-    else:
-        cert, key = None, None
-    ca = None if skip else (ca_cert or env.get("AIS_CLIENT_CA") or None)
+    ca = None if skip else (ca_arg or env.get("AIS_CLIENT_CA") or None)
     return TlsConfig(skip_verify=skip, ca_cert=ca, client_cert=cert, client_key=key)

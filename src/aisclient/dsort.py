@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aisclient.errors import AISError, APIRequestError
-from aisclient.models.dsort import DsortMetrics, JobInfo, decode_job_list, decode_job_map
+from aisclient.models.dsort import (
+    DsortBucket,
+    DsortMetrics,
+    JobInfo,
+    LocalExtraction,
+    MetaSorting,
+    PhaseInfo,
+    ShardCreation,
+    TimeStats,
+    decode_job_list,
+    decode_job_map,
+)
 from aisclient.ops import dsort as ops
 from aisclient.ops.dsort import (
     DsortAlgorithm,
@@ -22,7 +33,7 @@ from aisclient.ops.dsort import (
     DsortShardsGroup,
     ExternalKeyMap,
 )
-from aisclient.wait import REAL_CLOCK, Clock, poll, poll_interval
+from aisclient.wait import REAL_CLOCK, Clock, check_timeout, poll, poll_interval
 
 if TYPE_CHECKING:
     from aisclient.client import Client
@@ -31,10 +42,19 @@ if TYPE_CHECKING:
 __all__ = [
     "Dsort",
     "DsortAlgorithm",
+    "DsortBucket",
     "DsortFramework",
+    "DsortMetrics",
     "DsortNotEnabledError",
     "DsortShardsGroup",
     "ExternalKeyMap",
+    "JobInfo",
+    "LocalExtraction",
+    "MetaSorting",
+    "PhaseInfo",
+    "ShardCreation",
+    "TimeStats",
+    "check_spec",
     "load_spec_file",
     "wait_outcome",
 ]
@@ -73,6 +93,34 @@ def load_spec_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     return spec
 
 
+def check_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a raw dSort spec that has what the server requires (else ``ValueError``).
+
+    Required: ``input_bck`` (a bucket object with a ``name``), ``input_format`` (a selection:
+    ``{"template": ...}`` or ``{"objnames": [...]}``), and ``output_format`` (the output
+    shard name template) unless ``ekm_file`` is given, in which case ``output_shard_size``
+    is required instead. Other fields are sent unchanged for the server to check.
+    """
+    body = dict(spec)
+    problems = []
+    bucket = body.get("input_bck")
+    if not isinstance(bucket, Mapping) or not bucket.get("name"):
+        problems.append("'input_bck' must be a bucket object with a 'name'")
+    selection = body.get("input_format")
+    if isinstance(selection, Mapping):
+        selection = selection.get("template") or selection.get("objnames")
+    if not selection:  # a bare template string is left for the server to judge
+        problems.append("'input_format' must be {'template': ...} or {'objnames': [...]}")
+    if body.get("ekm_file"):
+        if not body.get("output_shard_size"):
+            problems.append("'output_shard_size' is required with 'ekm_file'")
+    elif not body.get("output_format"):
+        problems.append("'output_format' (the output shard name template) is required")
+    if problems:
+        raise ValueError("invalid dSort spec: " + "; ".join(problems))
+    return body
+
+
 class Dsort:
     """A dSort job handle; ``start`` fills in the id."""
 
@@ -101,9 +149,9 @@ class Dsort:
             if upload is not None:
                 self._client.send(upload).close()
         elif isinstance(spec, Mapping):
-            body = dict(spec)
+            body = check_spec(spec)
         elif isinstance(spec, str | os.PathLike):
-            body = load_spec_file(spec)
+            body = check_spec(load_spec_file(spec))
         else:
             raise ValueError(
                 "spec must be a DsortFramework, a mapping or a file path, "
@@ -157,6 +205,7 @@ class Dsort:
         """
         job_id = self._dsort_id
         ops.job_info(job_id)  # validates the id before the first poll
+        check_timeout(timeout)
 
         def check() -> WaitResult | None:
             outcome = wait_outcome(job_id, self.get_job_info())

@@ -69,7 +69,12 @@ class ListObjectFlag(enum.Enum):
 
     @staticmethod
     def join_flags(flags: Iterable[ListObjectFlag]) -> int:
+        """The bit mask of ``flags`` (a list of members); anything else is a ``TypeError``."""
+        if isinstance(flags, ListObjectFlag | str | bytes) or not isinstance(flags, Iterable):
+            raise TypeError(f"flags must be a list of ListObjectFlag, not {type(flags).__name__}")
         mask = 0
         for item in flags:
+            if not isinstance(item, ListObjectFlag):
+                raise TypeError(f"flags must hold ListObjectFlag members, not {item!r}")
             mask |= 1 << item.value
         return mask

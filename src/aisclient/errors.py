@@ -34,6 +34,8 @@ __all__ = [
     "MultipartDecodeError",
     "NoTargetError",
     "ObjectFileReaderMaxResumeError",
+    "ObjectFileReaderStreamError",
+    "ObjectFileReaderUnexpectedEOF",
     "RedirectError",
     "Timeout",
     "UnexpectedHTTPStatusCode",
@@ -231,6 +233,31 @@ class ObjectFileReaderMaxResumeError(AISError):
         super().__init__(f"Object file reader exceeded max resume attempts ({max_retries}): {err}")
         self.original_error = err
         self.max_retries = max_retries
+
+
+class ObjectFileReaderUnexpectedEOF(IncompleteBodyError):
+    """An object stream ended cleanly at byte ``actual`` while ``expected`` were promised
+    (its ``Content-Length``). The reader resumes from there; after ``max_resume`` resumes
+    it is the ``original_error`` of :class:`ObjectFileReaderMaxResumeError`.
+
+    Also an :class:`IncompleteBodyError`, so ``except IncompleteBodyError`` catches it.
+    """
+
+    def __init__(self, actual: int, expected: int) -> None:
+        super().__init__(
+            f"the object stream stopped after {actual} bytes, short of the {expected} promised",
+            phase="read",
+        )
+        self.actual = actual
+        self.expected = expected
+
+
+class ObjectFileReaderStreamError(AISError):
+    """An object file reader could not open its stream; ``original_error`` says why."""
+
+    def __init__(self, err: BaseException) -> None:
+        super().__init__(f"Object file reader failed to open the object stream: {err}")
+        self.original_error = err
 
 
 # A bucket written as a URL: scheme, "://", then the bucket part, optionally after a namespace

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aisclient.errors import AISError
+from aisclient.etl_config import ETLConfig
 from aisclient.models.etl import (
     ETL_STAGE_ABORTED,
     ETL_STAGE_INIT,
@@ -56,6 +57,7 @@ __all__ = [
     "ETL_STAGE_INIT",
     "ETL_STAGE_RUNNING",
     "ETL_SUPPORTED_PYTHON_VERSIONS",
+    "ETLConfig",
     "Etl",
     "list_etls",
     "serialize_class",

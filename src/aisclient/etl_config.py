@@ -6,8 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from attrs import frozen
+from attrs import field, frozen
 
+from aisclient.ops.etl import validate_etl_name
 from aisclient.request import Pairs
 
 
@@ -22,14 +23,29 @@ class EtlLike(Protocol):
     def pipeline(self) -> Sequence[str]: ...
 
 
+def _check_name(_: object, __: object, name: Any) -> None:
+    """The same rule as ``Etl.validate_etl_name``, for a name or every stage of an ``Etl``."""
+    if name is None:
+        return
+    if isinstance(name, str):
+        validate_etl_name(name)
+    elif isinstance(name, EtlLike):
+        validate_etl_name(name.name)
+        for stage in name.pipeline:
+            validate_etl_name(stage)
+    else:
+        raise TypeError(f"ETLConfig name must be an ETL name or an Etl, not {type(name).__name__}")
+
+
 @frozen
 class ETLConfig:
     """An inline transform: the ETL (a name, or an ``Etl`` whose pipeline follows) and its args.
 
     ``args`` is a string handed to the transformer as is, or a dict sent as compact JSON.
+    Names are checked when the config is made (6-32 of ``[a-z0-9-]``), before any request.
     """
 
-    name: str | EtlLike | None = None
+    name: str | EtlLike | None = field(default=None, validator=_check_name)
     args: str | dict[str, Any] | None = None
 
     def query_pairs(self) -> Pairs:

@@ -31,7 +31,7 @@ from aisclient.models.job import (
     ns_to_datetime,
 )
 from aisclient.ops import job as ops
-from aisclient.wait import REAL_CLOCK, Clock, poll
+from aisclient.wait import REAL_CLOCK, Clock, check_timeout, poll
 
 if TYPE_CHECKING:
     from aisclient.client import Client
@@ -98,6 +98,9 @@ class Job:
     def __init__(
         self, client: Client, job_id: str = "", job_kind: str = "", *, clock: Clock = REAL_CLOCK
     ) -> None:
+        for what, value in (("job_id", job_id), ("job_kind", job_kind)):
+            if not isinstance(value, str):
+                raise TypeError(f"{what} must be a str, not {type(value).__name__} ({value!r})")
         self._client = client
         self._job_id = job_id
         self._job_kind = job_kind
@@ -147,6 +150,10 @@ class Job:
         """Snapshots of this job (by id or kind) that started at or after ``start_time`` and,
         if ``end_time`` is given, ended by then. Naive datetimes are taken as local time.
         Raises ``JobInfoNotFound`` when none match."""
+        if not isinstance(start_time, datetime):
+            raise TypeError(f"start_time must be a datetime, not {type(start_time).__name__}")
+        if end_time is not None and not isinstance(end_time, datetime):
+            raise TypeError(f"end_time must be a datetime or None, not {type(end_time).__name__}")
         since = start_time.astimezone()
         until = end_time.astimezone() if end_time is not None else None
         found = []
@@ -225,6 +232,7 @@ class Job:
 
         An abort does not raise: it gives ``WaitResult(success=False)``.
         """
+        check_timeout(timeout)  # before the kind lookup, which may send a request
         info = kind_info(self._resolve_kind())
         kind = info.kind if info is not None else self._job_kind  # display names too
         if kind in IDLE_KINDS:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def is_remote_bucket(bucket: BucketRef) -> bool:
     """Cloud providers, and ``ais`` buckets of a remote AIS cluster (namespace with a uuid)."""
-    return bucket.provider.is_remote or bool(bucket.namespace and bucket.namespace.uuid)
+    return bucket.is_remote()
 
 
 def require_remote(bucket: BucketRef, operation: str) -> None:

@@ -6,6 +6,11 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from aisclient.errors import (
+    IncompleteBodyError,
+    ObjectFileReaderMaxResumeError,
+    ObjectFileReaderUnexpectedEOF,
+)
 from aisclient.obj_reader import DEFAULT_CHUNK_SIZE, ContentStream
 
 if TYPE_CHECKING:
@@ -20,8 +25,11 @@ class ObjectFileReader(io.BufferedIOBase):
     The GET is sent on the first read. A dropped connection is resumed from the first
     missing byte, up to ``max_resume`` times, then
     :class:`~aisclient.errors.ObjectFileReaderMaxResumeError` is raised. Any error inside a
-    read closes the file and propagates. ``seek`` works by re-opening with a ``Range``
-    (except for archive members and ETL output, whose bytes the server cannot address).
+    read closes the file and propagates; when the last failure was a body that ended before
+    its ``Content-Length``, the ``original_error`` is an
+    :class:`~aisclient.errors.ObjectFileReaderUnexpectedEOF` (as in the SDK). ``seek`` works
+    by re-opening with a ``Range`` (except for archive members and ETL output, whose bytes
+    the server cannot address).
     Entering ``with`` starts again from byte 0, as in the official SDK.
     """
 
@@ -83,8 +91,8 @@ class ObjectFileReader(io.BufferedIOBase):
         self._check_open()
         try:
             return self._read(size)
-        except BaseException:
-            self.close()
+        except BaseException as err:
+            self._fail(err)
             raise
 
     def _read(self, size: int | None) -> bytes:
@@ -121,8 +129,8 @@ class ObjectFileReader(io.BufferedIOBase):
             return head
         try:
             return self._get_stream().read(DEFAULT_CHUNK_SIZE if size < 0 else size)
-        except BaseException:
-            self.close()
+        except BaseException as err:
+            self._fail(err)
             raise
 
     def readinto(self, buffer: WriteableBuffer) -> int:
@@ -142,8 +150,8 @@ class ObjectFileReader(io.BufferedIOBase):
                     break
                 filled += count
             return filled
-        except BaseException:
-            self.close()
+        except BaseException as err:
+            self._fail(err)
             raise
 
     def readinto1(self, buffer: WriteableBuffer) -> int:
@@ -155,10 +163,29 @@ class ObjectFileReader(io.BufferedIOBase):
         if not self._peeked:
             try:
                 self._peeked = self._get_stream().read(max(size, 8192))
-            except BaseException:
-                self.close()
+            except BaseException as err:
+                self._fail(err)
                 raise
         return self._peeked
+
+    def _fail(self, err: BaseException) -> None:
+        """Close after a failed read; raise the SDK's form of a short body, if it was one.
+
+        Returns normally when ``err`` should propagate unchanged (the caller re-raises it).
+        """
+        stream = self._stream
+        self.close()
+        if not isinstance(err, ObjectFileReaderMaxResumeError) or stream is None:
+            return
+        cause = err.original_error
+        short = isinstance(cause, IncompleteBodyError) and not isinstance(
+            cause, ObjectFileReaderUnexpectedEOF
+        )
+        # Only a body with a known length can end "early"; position/length outlive close().
+        if short and stream.length is not None and stream.position < stream.length:
+            eof = ObjectFileReaderUnexpectedEOF(stream.position, stream.length)
+            eof.__cause__ = cause
+            raise ObjectFileReaderMaxResumeError(eof, err.max_retries) from err
 
     # -- position ----------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ class Provider(enum.Enum):
     GOOGLE = "gcp"
     OCI = "oci"
 
-    @property
     def is_remote(self) -> bool:
+        """True for cloud backends; a method, as in the official SDK (``p.is_remote()``)."""
         return self is not Provider.AIS
 
     @property
@@ -92,6 +92,20 @@ def _to_provider(value: Provider | str) -> Provider:
     return Provider.parse(value)
 
 
+def _to_namespace(value: Namespace | str | None) -> Namespace | None:
+    """A :class:`Namespace`, ``None``, or its path text ``"@uuid#name"`` (parsed)."""
+    if value is None or isinstance(value, Namespace):
+        return value
+    if isinstance(value, str):
+        if not value.startswith("@"):
+            raise ValueError(
+                f"namespace {value!r} must be a Namespace or its path '@uuid#name' "
+                "(e.g. '@remote-uuid#ns' or '@#ns')"
+            )
+        return Namespace.parse(value)
+    raise TypeError(f"namespace must be a Namespace (or None), not {type(value).__name__}")
+
+
 def _check_name(_: object, __: object, value: str) -> None:
     validate_bucket_name(value)
 
@@ -102,7 +116,7 @@ class BucketRef:
 
     name: str = field(validator=_check_name)
     provider: Provider = field(default=Provider.AIS, converter=_to_provider)
-    namespace: Namespace | None = None
+    namespace: Namespace | None = field(default=None, converter=_to_namespace)
 
     @property
     def query(self) -> tuple[tuple[str, str], ...]:
@@ -116,6 +130,10 @@ class BucketRef:
         """``provider/@uuid#ns/name/`` as AIS writes bucket unames (with the trailing slash)."""
         ns = self.namespace.get_path() if self.namespace else "@#"
         return f"{self.provider.value}/{ns}/{self.name}/"
+
+    def is_remote(self) -> bool:
+        """A cloud bucket, or an ``ais`` bucket of a remote AIS cluster (namespace uuid)."""
+        return self.provider.is_remote() or bool(self.namespace and self.namespace.uuid)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -6,8 +6,10 @@ percent-encodes them, so any bucket or object name reaches the server intact.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -172,19 +174,49 @@ class Request:
         return self.body.value if isinstance(self.body, JsonBody) else None
 
 
+# Characters ``quote`` leaves alone: a segment (or query part) made only of these is its own
+# encoding, and most names are, so the common case skips ``quote`` (the hot path of every send).
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~/-]*").fullmatch
+_PLAIN_QUERY_PART = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _quote_segment(segment: str) -> str:
+    return segment if _PLAIN_SEGMENT(segment) else quote(segment, safe="/")
+
+
+def _quote_query_part(text: str) -> str:
+    return text if _PLAIN_QUERY_PART(text) else quote(text, safe="")
+
+
 def render_path(request: Request) -> str:
     """``/v1/seg/seg...`` with each segment percent-encoded; ``/`` inside names is kept."""
-    return API_PREFIX + "/".join([quote(segment, safe="/") for segment in request.path])
+    return API_PREFIX + "/".join([_quote_segment(segment) for segment in request.path])
 
 
 def render_query(pairs: Pairs) -> str:
-    return "&".join([f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs])
+    """``k=v&k=v`` with every key and value percent-encoded (``/`` too)."""
+    try:
+        return _render_query_cached(pairs)
+    except TypeError:  # an unhashable (list) query given by hand
+        return _render_query(pairs)
+
+
+def _render_query(pairs: Pairs) -> str:
+    return "&".join([f"{_quote_query_part(k)}={_quote_query_part(v)}" for k, v in pairs])
+
+
+# Most requests carry one of a few queries (``provider=ais``, the HEAD props, ...).
+_render_query_cached = functools.lru_cache(maxsize=512)(_render_query)
+
+
+def render_target(request: Request) -> str:
+    """The request target after the base URL: encoded path, then ``?query`` if any."""
+    target = render_path(request)
+    if request.query:
+        target += "?" + render_query(request.query)
+    return target
 
 
 def render_url(base: str, request: Request) -> str:
     """The absolute URL of ``request`` against ``base`` (or the request's own endpoint)."""
-    root = (request.endpoint or base).rstrip("/")
-    url = root + render_path(request)
-    if request.query:
-        url += "?" + render_query(request.query)
-    return url
+    return (request.endpoint or base).rstrip("/") + render_target(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -11,6 +12,18 @@ from attrs import frozen
 from aisclient.errors import Timeout
 
 T = TypeVar("T")
+
+
+def check_timeout(timeout: object, what: str = "timeout") -> float:
+    """A wait's ``timeout``: a finite number of seconds >= 0, else ``TypeError``/``ValueError``.
+
+    Called before a wait sends anything, so a bad value fails fast.
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"{what} must be a number of seconds, not {timeout!r}")
+    if not math.isfinite(timeout) or timeout < 0:
+        raise ValueError(f"{what} must be a finite number of seconds >= 0, not {timeout!r}")
+    return float(timeout)
 
 
 def poll_interval(timeout: float) -> float:
@@ -42,6 +55,7 @@ def poll(
     Elapsed time is measured with ``clock.now`` (time spent in requests counts too, unlike
     the SDK, which adds up only its sleeps), so ``timeout`` is a true upper bound.
     """
+    check_timeout(timeout)
     pause = poll_interval(timeout) if interval is None else interval
     start = clock.now()
     while True:

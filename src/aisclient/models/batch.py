@@ -2,7 +2,8 @@
 
 Field names follow the official SDK (``obj_name``, ``bck``, ...); :func:`moss_in_wire` and
 :func:`moss_req_wire` give the wire JSON, and :func:`decode_moss_resp` reads the server's
-metadata part. All values are frozen; a request grows by returning a new value.
+metadata part. Entries and results are frozen; :class:`MossReq` is mutable, as in the SDK
+(``req.add(entry)`` appends in place and returns the same request).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import binascii
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import define, field, frozen
 
 from aisclient.models._lenient import lenient_int, lenient_str
 
@@ -31,8 +32,16 @@ MISSING_ENTRY_ERROR = "Batch entry failed on the server"
 MISSING_PREFIX = "__404__/"
 
 
-def _tuple(items: Iterable[MossIn]) -> tuple[MossIn, ...]:
-    return tuple(items)
+def _entries(items: Iterable[MossIn]) -> list[MossIn]:
+    entries = list(items)
+    for entry in entries:
+        _check_entry(entry)
+    return entries
+
+
+def _check_entry(entry: object) -> None:
+    if not isinstance(entry, MossIn):
+        raise TypeError(f"a Get-Batch request holds MossIn entries, not {type(entry).__name__}")
 
 
 @frozen
@@ -53,11 +62,15 @@ class MossIn:
     length: int | None = None
 
 
-@frozen
+@define
 class MossReq:
-    """The whole Get-Batch request. ``colocation`` is ``None`` for "no hint" (level 0)."""
+    """The whole Get-Batch request. ``colocation`` is ``None`` for "no hint" (level 0).
 
-    moss_in: tuple[MossIn, ...] = field(default=(), converter=_tuple)
+    Mutable like the SDK's model: :meth:`add` and :meth:`extend` append in place and return
+    ``self``, so ``batch.request.add(MossIn(...))`` queues the entry.
+    """
+
+    moss_in: list[MossIn] = field(factory=list, converter=_entries)
     output_format: str = EXT_TAR
     cont_on_err: bool = True
     only_obj_name: bool = False
@@ -65,15 +78,30 @@ class MossReq:
     colocation: int | None = None
 
     def add(self, moss_in: MossIn) -> MossReq:
-        """A new request with ``moss_in`` appended."""
-        return evolve(self, moss_in=(*self.moss_in, moss_in))
+        """Append ``moss_in`` to this request; returns ``self`` (for chaining)."""
+        _check_entry(moss_in)
+        self.moss_in.append(moss_in)
+        return self
 
     def extend(self, moss_ins: Iterable[MossIn]) -> MossReq:
-        """A new request with all of ``moss_ins`` appended, in order."""
-        return evolve(self, moss_in=(*self.moss_in, *moss_ins))
+        """Append all of ``moss_ins``, in order; returns ``self``. Nothing is added if any
+        item is not a :class:`MossIn`."""
+        self.moss_in.extend(_entries(moss_ins))
+        return self
 
     def cleared(self) -> MossReq:
-        return evolve(self, moss_in=())
+        """A NEW request with the same options and no entries; ``self`` is left intact.
+
+        ``Batch`` relies on this: it clears after sending while the lazy result reader still
+        pairs archive members with the entries of the request that was sent.
+        """
+        return MossReq(
+            output_format=self.output_format,
+            cont_on_err=self.cont_on_err,
+            only_obj_name=self.only_obj_name,
+            streaming_get=self.streaming_get,
+            colocation=self.colocation,
+        )
 
 
 @frozen

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from attrs import evolve, field, frozen
 
@@ -116,10 +117,24 @@ _BPROPS_FIELDS = frozenset(f.name for f in BucketProps.__attrs_attrs__) - {"raw"
 # -- list objects ------------------------------------------------------------------------------
 
 
+def _alias(attr: str, doc: str) -> property:
+    """A read-write attribute under the SDK's wire name for the readable slot ``attr``."""
+    return property(attrgetter(attr), lambda self, value: setattr(self, attr, value), doc=doc)
+
+
+# BucketEntry keyword (SDK wire name) -> position in the readable-name argument list.
+_ENTRY_WIRE = {"n": 0, "s": 1, "cs": 2, "a": 3, "v": 4, "t": 5, "c": 6, "f": 7}
+_ENTRY_NAMES = ("name", "size", "checksum", "atime", "version", "location", "copies", "flags")
+_ENTRY_DEFAULTS = (None, 0, "", "", "", "", 0, 0)
+
+
 class BucketEntry:
     """One listed object (or virtual directory / archive member).
 
-    ``object`` is an :class:`~aisclient.obj.Object` handle for the entry, made on first use.
+    Built with readable names (``BucketEntry("a.txt", size=3)``) or, as in the official
+    SDK, with the wire names: ``BucketEntry(n="a.txt", s=3, cs=..., a=..., v=..., t=...,
+    c=..., f=..., object=...)``; both spellings are attributes too. ``object`` is an
+    :class:`~aisclient.obj.Object` handle for the entry, made on first use.
     """
 
     __slots__ = (
@@ -136,6 +151,7 @@ class BucketEntry:
         "version",
     )
 
+    @overload
     def __init__(
         self,
         name: str,
@@ -147,7 +163,45 @@ class BucketEntry:
         copies: int = 0,
         flags: int = 0,
         custom: str = "",
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        *,
+        n: str,
+        cs: str = "",
+        a: str = "",
+        v: str = "",
+        t: str = "",
+        s: int = 0,
+        c: int = 0,
+        f: int = 0,
+        object: Object | None = None,  # the SDK's field name
+        custom: str = "",
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str | None = None,
+        size: int = 0,
+        checksum: str = "",
+        atime: str = "",
+        version: str = "",
+        location: str = "",
+        copies: int = 0,
+        flags: int = 0,
+        custom: str = "",
+        **wire: Any,
     ) -> None:
+        handle = None
+        # Listing decodes build thousands of entries with all readable names given
+        # positionally; only the SDK spelling takes the slower path.
+        if wire or name is None:
+            values, handle = _from_wire_names(
+                [name, size, checksum, atime, version, location, copies, flags], wire
+            )
+            name, size, checksum, atime, version, location, copies, flags = values
         self.name = name
         self.size = size
         self.checksum = checksum
@@ -158,17 +212,17 @@ class BucketEntry:
         self.flags = flags
         self.custom = custom
         self._bucket: Any = None
-        self._object: Object | None = None
+        self._object: Object | None = handle
 
     # The official SDK's wire-named attributes, for code that uses them.
-    n = property(lambda self: self.name)
-    s = property(lambda self: self.size)
-    cs = property(lambda self: self.checksum)
-    a = property(lambda self: self.atime)
-    v = property(lambda self: self.version)
-    t = property(lambda self: self.location)
-    c = property(lambda self: self.copies)
-    f = property(lambda self: self.flags)
+    n = _alias("name", "The object name (wire name ``n``).")
+    s = _alias("size", "The size in bytes (wire name ``s``).")
+    cs = _alias("checksum", "The checksum value (wire name ``cs``).")
+    a = _alias("atime", "The access time (wire name ``a``).")
+    v = _alias("version", "The version (wire name ``v``).")
+    t = _alias("location", "The location (wire name ``t``).")
+    c = _alias("copies", "The number of copies (wire name ``c``).")
+    f = _alias("flags", "The entry flags (wire name ``f``).")
 
     @property
     def object(self) -> Object | None:
@@ -232,7 +286,11 @@ def _entry_key(entry: BucketEntry) -> tuple[object, ...]:
 
 
 class BucketList:
-    """One page of a listing; ``continuation_token == ""`` marks the last page."""
+    """One page of a listing; ``continuation_token == ""`` marks the last page.
+
+    Takes readable names or the SDK's wire names (``UUID``, ``ContinuationToken``, ``Flags``,
+    ``Entries``); both spellings are attributes too.
+    """
 
     __slots__ = ("continuation_token", "entries", "flags", "uuid")
 
@@ -242,17 +300,28 @@ class BucketList:
         continuation_token: str = "",
         flags: int = 0,
         entries: list[BucketEntry] | None = None,
+        *,
+        # The SDK's wire names, keyword-only:
+        UUID: str | None = None,
+        ContinuationToken: str | None = None,
+        Flags: int | None = None,
+        Entries: list[BucketEntry] | None = None,
     ) -> None:
-        self.uuid = uuid
-        self.continuation_token = continuation_token
-        self.flags = flags
-        self.entries: list[BucketEntry] = entries if entries is not None else []
+        self.uuid = _one_of("uuid", uuid, "", "UUID", UUID)
+        self.continuation_token = _one_of(
+            "continuation_token", continuation_token, "", "ContinuationToken", ContinuationToken
+        )
+        self.flags = _one_of("flags", flags, 0, "Flags", Flags)
+        chosen = _one_of("entries", entries, None, "Entries", Entries)
+        self.entries: list[BucketEntry] = chosen if chosen is not None else []
 
     # The official SDK's wire-named attributes.
-    UUID = property(lambda self: self.uuid)
-    ContinuationToken = property(lambda self: self.continuation_token)
-    Flags = property(lambda self: self.flags)
-    Entries = property(lambda self: self.entries)
+    UUID = _alias("uuid", "The listing session id (wire name ``UUID``).")
+    ContinuationToken = _alias(
+        "continuation_token", "Token of the next page (wire name ``ContinuationToken``)."
+    )
+    Flags = _alias("flags", "The page flags (wire name ``Flags``).")
+    Entries = _alias("entries", "The entries of this page (wire name ``Entries``).")
 
     def __repr__(self) -> str:
         return (
@@ -261,32 +330,80 @@ class BucketList:
         )
 
 
+T = TypeVar("T")
+
+
+def _one_of(name: str, value: T, default: T, wire_name: str, wire_value: T | None) -> T:
+    """``wire_value`` if given (and ``value`` left at its default), else ``value``."""
+    if wire_value is None:
+        return value
+    if value != default:
+        raise TypeError(f"BucketList() got both {name}= and {wire_name}=")
+    return wire_value
+
+
+def _from_wire_names(values: list[Any], wire: dict[str, Any]) -> tuple[list[Any], Any]:
+    """Merge the SDK's wire-name keywords into ``values`` (readable-name order); also return
+    the ``object`` handle. Unknown keywords, a name given twice, or no name: ``TypeError``."""
+    handle = wire.pop("object", None)
+    for key, value in wire.items():
+        index = _ENTRY_WIRE.get(key)
+        if index is None:
+            raise TypeError(f"BucketEntry() got an unexpected keyword argument {key!r}")
+        if values[index] != _ENTRY_DEFAULTS[index]:
+            raise TypeError(f"BucketEntry() got both {_ENTRY_NAMES[index]}= and {key}=")
+        values[index] = value
+    if values[0] is None:
+        raise TypeError("BucketEntry() needs the object name: name= (or the SDK's n=)")
+    return values, handle
+
+
+# Keys of an entry in the JSON listing and in the short (msgpack / Go field tag) form.
+_JSON_KEYS = ("name", "size", "checksum", "atime", "version", "location", "copies", "flags")
+_SHORT_KEYS = ("n", "s", "cs", "a", "v", "t", "c", "f")
+
+
 def decode_entry(doc: Mapping[str, Any]) -> BucketEntry:
     """A list entry in either key set: JSON (``name``, ``size``, ...) or short (``n``, ``s``)."""
-    get = doc.get
-    if "name" in doc:
-        return BucketEntry(
-            doc["name"],
-            lenient_int(get("size")),
-            get("checksum") or "",
-            get("atime") or "",
-            get("version") or "",
-            get("location") or "",
-            lenient_int(get("copies")),
-            lenient_int(get("flags")),
-            get("custom-md") or "",
+    return decode_entries((doc,))[0]
+
+
+def decode_entries(docs: Iterable[Mapping[str, Any]]) -> list[BucketEntry]:
+    """The entries of a page. One loop, no call per entry but the constructor: this is the
+    hot path of every listing (lenient_int only runs for the rare non-int forms)."""
+    entries: list[BucketEntry] = []
+    append = entries.append
+    for doc in docs:
+        get = doc.get
+        if "name" in doc:
+            k_name, k_size, k_cs, k_atime, k_ver, k_loc, k_copies, k_flags = _JSON_KEYS
+            custom = get("custom-md")
+        else:
+            k_name, k_size, k_cs, k_atime, k_ver, k_loc, k_copies, k_flags = _SHORT_KEYS
+            custom = get("m")
+        size = get(k_size, 0)
+        if type(size) is not int:
+            size = lenient_int(size)
+        copies = get(k_copies, 0)
+        if type(copies) is not int:
+            copies = lenient_int(copies)
+        flags = get(k_flags, 0)
+        if type(flags) is not int:
+            flags = lenient_int(flags)
+        append(
+            BucketEntry(
+                get(k_name) or "",
+                size,
+                get(k_cs) or "",
+                get(k_atime) or "",
+                get(k_ver) or "",
+                get(k_loc) or "",
+                copies,
+                flags,
+                custom or "",
+            )
         )
-    return BucketEntry(
-        get("n") or "",
-        lenient_int(get("s")),
-        get("cs") or "",
-        get("a") or "",
-        get("v") or "",
-        get("t") or "",
-        lenient_int(get("c")),
-        lenient_int(get("f")),
-        get("m") or "",
-    )
+    return entries
 
 
 def decode_bucket_list(doc: Mapping[str, Any] | None) -> BucketList:
@@ -299,7 +416,7 @@ def decode_bucket_list(doc: Mapping[str, Any] | None) -> BucketList:
         uuid=get("uuid", get("UUID")) or "",
         continuation_token=get("continuation_token", get("ContinuationToken")) or "",
         flags=lenient_int(get("flags", get("Flags"))),
-        entries=[decode_entry(item) for item in raw_entries],
+        entries=decode_entries(raw_entries),
     )
 
 

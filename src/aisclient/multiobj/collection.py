@@ -42,6 +42,8 @@ class ObjectNames(ObjectCollection):
         for name in self._names:
             if not isinstance(name, str):
                 raise TypeError(f"object names must be str, got {type(name).__name__}")
+            if not name:
+                raise ValueError("object names must not be empty ('' selects no object)")
 
     @property
     def names(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aisclient.provider import BucketRef
@@ -27,3 +28,48 @@ def object_path(bucket: BucketRef, name: str) -> tuple[str, ...]:
 def flag(value: bool) -> str:
     """Booleans in AIS query strings are ``true``/``false``."""
     return "true" if value else "false"
+
+
+# -- argument checks: a wrong type or value fails here, naming the argument, before any I/O --
+
+
+def check_str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+def check_int(value: object, what: str, *, minimum: int = 0) -> int:
+    """An ``int`` (not a bool) that is at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__} ({value!r})")
+    if value < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, not {value}")
+    return value
+
+
+def num_workers_value(num_workers: int | None) -> int:
+    """``num-workers`` of a job: ``None``/0 = auto, -1 = serial, N > 0 = exactly N."""
+    if num_workers is None:
+        return 0
+    if isinstance(num_workers, bool) or not isinstance(num_workers, int):
+        raise TypeError(f"num_workers must be an int, not {type(num_workers).__name__}")
+    if num_workers < -1:
+        raise ValueError(
+            f"num_workers must be -1 (serial), 0 (auto) or a positive count, not {num_workers}"
+        )
+    return num_workers
+
+
+def ext_value(ext: object) -> dict[str, str] | None:
+    """The extension remap of a copy/transform (``{"jpg": "png"}``); ``None`` when unused."""
+    if ext is None:
+        return None
+    if not isinstance(ext, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in ext.items()
+    ):
+        raise TypeError(
+            "ext must map source extensions to destination ones, e.g. {'jpg': 'png'}, "
+            f"not {ext!r}"
+        )
+    return dict(ext) or None

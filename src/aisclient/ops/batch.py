@@ -126,7 +126,7 @@ def new_request(
     """A validated, empty-or-filled :class:`MossReq`."""
     level = validate_colocation(colocation)
     return MossReq(
-        moss_in=tuple(entries),
+        moss_in=list(entries),
         output_format=normalize_output_format(output_format),
         cont_on_err=bool(cont_on_err),
         only_obj_name=bool(only_obj_name),

@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aisclient.ops._common import action_body, bucket_path, flag
+from aisclient.enums import FLTPresence
+from aisclient.ops._common import (
+    action_body,
+    bucket_path,
+    check_int,
+    check_str,
+    ext_value,
+    flag,
+    num_workers_value,
+)
 from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
+from aisclient.ops.etl import validate_etl_name
 from aisclient.provider import BucketRef
 from aisclient.request import Request
 
 HDR_INVENTORY_NAME = "Ais-Inv-Name"
 NBI_FLAG = 1 << 15
+_PRESENCE = frozenset(int(p) for p in FLTPresence)
 
 
 def create_bucket(
@@ -67,8 +78,18 @@ def list_objects(
     start_after: str = "",
 ) -> Request:
     """One list-objects page (spec 4.1). Answered as JSON (no msgpack dependency)."""
-    if page_size < 0:
-        raise ValueError(f"page_size must be >= 0, got {page_size}")
+    check_int(page_size, "page_size")
+    check_int(flags, "flags")
+    for what, text in (
+        ("prefix", prefix),
+        ("props", props),
+        ("uuid", uuid),
+        ("continuation_token", continuation_token),
+        ("target", target),
+        ("inventory_name", inventory_name),
+        ("start_after", start_after),
+    ):
+        check_str(text, what)
     headers: tuple[tuple[str, str], ...] = ()
     if inventory_name:
         flags |= NBI_FLAG
@@ -97,6 +118,8 @@ def summary(
     present: bool = True,
 ) -> Request:
     """``summary-bck`` (spec 2.9a): start (``uuid=""``, 202 + job ID), then poll by ID."""
+    check_str(uuid, "uuid")
+    check_str(prefix, "prefix")
     value = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
     return Request(
         "GET", bucket_path(bucket), bucket.query, (), action_body("summary-bck", value=value)
@@ -112,6 +135,10 @@ def info(
     uuid: str = "",
 ) -> Request:
     """Bucket info by HEAD (spec 2.9b): the prefix rides in the path on the first request."""
+    check_int(flt_presence, "flt_presence")
+    if flt_presence not in _PRESENCE:
+        raise ValueError(f"flt_presence must be an FLTPresence value (0-5), not {flt_presence}")
+    check_str(prefix, "prefix")
     path: tuple[str, ...] = bucket_path(bucket)
     if prefix and not uuid:
         path = (*path, prefix)
@@ -142,7 +169,18 @@ def copy_fields(
 
 
 def etl_fields(etl_name: str, timeout: str, pipeline: Sequence[str] | None) -> dict[str, Any]:
-    """The transform fields that follow the copy fields (``pipeline`` is ``null`` when unused)."""
+    """The transform fields that follow the copy fields (``pipeline`` is ``null`` when unused).
+
+    Every ETL name (the transform's and the pipeline's) must pass ``validate_etl_name``.
+    """
+    validate_etl_name(etl_name)
+    if not isinstance(timeout, str) or not timeout:
+        raise ValueError(f"timeout must be a Go duration string such as '5m', not {timeout!r}")
+    if pipeline is not None:
+        if isinstance(pipeline, str):
+            raise TypeError("etl_pipeline must be a list of ETL names, not a single str")
+        for name in pipeline:
+            validate_etl_name(name)
     return {
         "id": etl_name,
         "request_timeout": timeout,
@@ -172,10 +210,12 @@ def _tcb_value(
         sync=sync,
     )
     value: dict[str, Any] = {}
-    if ext:
-        value["ext"] = dict(ext)
-    if num_workers:
-        value["num-workers"] = int(num_workers)
+    remap = ext_value(ext)
+    if remap:
+        value["ext"] = remap
+    workers = num_workers_value(num_workers)
+    if workers:
+        value["num-workers"] = workers
     if cont_on_err:
         value["coer"] = True
     value.update(fields)
@@ -231,8 +271,7 @@ def transform_bucket(
 ) -> Request:
     """``etl-bck`` (spec 2.10 / etl 4.7): copy fields plus ``id``, ``request_timeout``,
     ``pipeline`` (``null`` when unused)."""
-    if not etl_name:
-        raise ValueError("transform needs an ETL name")
+    fields = etl_fields(etl_name, timeout, etl_pipeline)  # checked first: a bad name sends nothing
     value = _tcb_value(
         prefix_filter=prefix_filter,
         prepend=prepend,
@@ -244,7 +283,7 @@ def transform_bucket(
         num_workers=num_workers,
         cont_on_err=cont_on_err,
     )
-    value.update(etl_fields(etl_name, timeout, etl_pipeline))
+    value.update(fields)
     query = (*bucket.query, ("bck_to", to_bucket.uname))
     return Request("POST", bucket_path(bucket), query, (), action_body("etl-bck", value=value))
 
@@ -273,6 +312,9 @@ def create_inventory(
     force: bool = False,
 ) -> Request:
     """``create-inventory`` (spec 2.11): the value carries only non-default keys."""
+    for what, text in (("name", name), ("prefix", prefix), ("props", props)):
+        check_str(text, what)
+    check_int(names_per_chunk, "names_per_chunk")
     value: dict[str, Any] = {}
     if name:
         value["name"] = name

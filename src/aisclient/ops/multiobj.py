@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aisclient.ops._common import action_body, bucket_path
+from aisclient.ops._common import action_body, bucket_path, ext_value, num_workers_value
 from aisclient.ops.bucket import copy_fields, etl_fields
 from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.provider import BucketRef
@@ -42,22 +42,12 @@ def _selection(selection: Mapping[str, Any]) -> dict[str, Any]:
             raise TypeError("'objnames' must be a list of str")
         if not names:
             raise ValueError("'objnames' must not be empty")
+        if not all(names):
+            raise ValueError("'objnames' must not hold an empty object name")
         return {"objnames": list(names)}
     if not isinstance(template, str):
         raise TypeError("'template' must be a str")
     return {"template": template}
-
-
-def _workers(num_workers: int | None) -> int:
-    if num_workers is None:
-        return 0
-    if isinstance(num_workers, bool) or not isinstance(num_workers, int):
-        raise TypeError(f"num_workers must be an int, not {type(num_workers).__name__}")
-    if num_workers < -1:
-        raise ValueError(
-            f"num_workers must be -1 (serial), 0 (auto) or a positive count, not {num_workers}"
-        )
-    return num_workers
 
 
 def _job(method: str, bucket: BucketRef, action: str, value: dict[str, Any]) -> Request:
@@ -102,7 +92,7 @@ def prefetch_objects(
             raise ValueError(f"blob_threshold must not be negative (got {blob_threshold})")
         if blob_threshold:
             value["blob-threshold"] = blob_threshold
-    workers = _workers(num_workers)
+    workers = num_workers_value(num_workers)
     if workers:
         value["num-workers"] = workers
     return _job("POST", bucket, ACT_PREFETCH, value)
@@ -128,7 +118,7 @@ def _copy_value(
     value.update(fields)
     value["tobck"] = to_bck.as_json()
     value["coer"] = bool(continue_on_error)
-    workers = _workers(num_workers)
+    workers = num_workers_value(num_workers)
     if workers:
         value["num-workers"] = workers
     return value
@@ -183,10 +173,8 @@ def transform_objects(
     etl_pipeline: Sequence[str] | None = None,
 ) -> Request:
     """``POST /v1/buckets/{src}`` with ``etl-listrange``: copy fields plus the ETL fields."""
-    if not isinstance(etl_name, str) or not etl_name:
-        raise ValueError("etl_name must be a non-empty str")
-    if not isinstance(timeout, str) or not timeout:
-        raise ValueError("timeout must be a Go duration string such as '5m'")
+    fields = etl_fields(etl_name, timeout, etl_pipeline)  # checked first: a bad name sends nothing
+    remap = ext_value(ext)
     value = _copy_value(
         selection,
         to_bck,
@@ -199,9 +187,9 @@ def transform_objects(
         sync=sync,
         num_workers=num_workers,
     )
-    if ext:
-        value["ext"] = dict(ext)
-    value.update(etl_fields(etl_name, timeout, etl_pipeline))
+    if remap:
+        value["ext"] = remap
+    value.update(fields)
     return _job("POST", bucket, ACT_TRANSFORM, value)
 
 
@@ -266,8 +254,7 @@ def require_remote(bucket: BucketRef, what: str) -> None:
     """Raise ``InvalidBckProvider`` unless ``bucket`` is remote (cloud or remote AIS)."""
     from aisclient.errors import InvalidBckProvider
 
-    remote_ais = bucket.namespace is not None and bool(bucket.namespace.uuid)
-    if not bucket.provider.is_remote and not remote_ais:
+    if not bucket.is_remote():
         raise InvalidBckProvider(
             bucket.provider.value,
             f"cannot {what} in {bucket}: only remote buckets support it",

@@ -1,44 +1,34 @@
-"""The default transport: one urllib3 pool, TLS, timeouts, redirects and the retry policy."""
+"""The default transport: one urllib3 pool, TLS, timeouts, redirects and the retry policy.
+
+This module is the policy (redirects, the redirect probe, token scope, retries) and stays
+cheap to import: urllib3 itself (with ``http.client``, ``ssl`` and ``email``, the bulk of a
+client's import time) is loaded by :mod:`aisclient.transport._urllib3_io` when the first
+request is sent, not when a ``Client`` is made.
+"""
 
 from __future__ import annotations
 
-import http.client
 import os
 import random
-import ssl
 import threading
 import time
-import warnings
-from collections.abc import Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
-from urllib3 import HTTPHeaderDict
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    HTTPError,
-    InsecureRequestWarning,
-    NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
-    SSLError,
-)
-from urllib3.response import BaseHTTPResponse
-from urllib3.util import parse_url
-
 from aisclient import __version__
-from aisclient.config import ClientConfig, Timeout
-from aisclient.errors import (
-    AISConnectionError,
-    AISTimeoutError,
-    IncompleteBodyError,
-    RedirectError,
-    UnreplayableBodyError,
-)
-from aisclient.request import Body, BytesBody, FileBody, IterBody, JsonBody, Request, render_url
-from aisclient.transport.base import BytesResponse, Headers, Response, redact_url
+from aisclient.config import ClientConfig
+from aisclient.errors import RedirectError, UnreplayableBodyError
+from aisclient.request import Body, Request, render_target
+from aisclient.transport.base import Response, redact_url
 from aisclient.transport.retrying import send_with_retry
+
+if TYPE_CHECKING:
+    import urllib3
+
+    from aisclient.transport._urllib3_io import Connections, Urllib3Response
+
+__all__ = ["USER_AGENT", "Urllib3Response", "Urllib3Transport"]
 
 USER_AGENT = f"aisclient/{__version__}"
 MAX_REDIRECTS = 5
@@ -51,114 +41,19 @@ PROBE_THRESHOLD = 256 * 1024
 # How long a probe waits for the proxy's answer before concluding that the server wants the
 # body itself (a server that reads bodies but ignores ``Expect`` stays silent after headers).
 PROBE_WAIT = 2.0
-# An error answer to a probe is returned as is when its body is at most this long.
-_PROBE_ERROR_MAX = 1 << 20
-_SEND_BLOCK = 1 << 20
+
+# Where one exchange goes: (scheme, host, port, request target "/path?query").
+Where = tuple[str, str, int | None, str]
+Origin = tuple[str, str, int]
 
 
-class Urllib3Response(Response):
-    """A urllib3 response with errors mapped to aisclient's.
+def __getattr__(name: str) -> Any:
+    # The response class lives with urllib3; importing it by name loads urllib3 then.
+    if name == "Urllib3Response":
+        from aisclient.transport._urllib3_io import Urllib3Response
 
-    ``preloaded`` (default: ``not request.stream``) means urllib3 already read the whole body
-    and returned the connection to the pool; the body is then served from memory.
-    """
-
-    def __init__(
-        self,
-        raw: BaseHTTPResponse,
-        url: str,
-        request: Request,
-        *,
-        preloaded: bool | None = None,
-    ) -> None:
-        self._raw = raw
-        self.status = raw.status
-        self.headers = Headers(raw.headers)
-        self.url = url
-        self.request = request
-        if preloaded is None:
-            preloaded = not request.stream
-        # urllib3 keeps a preloaded body in ``data``; its ``read`` then returns b"".
-        self._body: bytes | None = raw.data if preloaded else None
-        self._pos = 0
-        self._done = preloaded
-
-    def read(self, amt: int | None = None) -> bytes:
-        if self._body is not None:
-            return self._read_buffered(amt)
-        if amt is not None and amt < 0:
-            amt = None
-        try:
-            data = self._raw.read(amt)
-        except (ProtocolError, HTTPError, OSError) as err:
-            raise self._body_error(err) from err
-        if amt is None or (not data and amt > 0):
-            self._finish()
-        return data
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._body is not None:
-            data = self._read_buffered(len(view))
-            view[: len(data)] = data
-            return len(data)
-        try:
-            count = self._raw.readinto(view)
-        except (ProtocolError, HTTPError, OSError) as err:
-            raise self._body_error(err) from err
-        if count == 0 and len(view):
-            self._finish()
-        return count
-
-    def close(self) -> None:
-        if self._done:
-            return
-        if self._raw.length_remaining == 0 or self._raw.closed:
-            self._finish()
-        else:
-            self._drop()  # unread body: dropping the socket beats draining gigabytes
-
-    @property
-    def closed(self) -> bool:
-        return self._done
-
-    def _read_buffered(self, amt: int | None) -> bytes:
-        body = self._body or b""
-        end = len(body) if amt is None or amt < 0 else min(len(body), self._pos + amt)
-        data = body[self._pos : end]
-        self._pos = end
-        return data
-
-    def _body_error(self, err: BaseException) -> AISConnectionError:
-        self._drop()
-        what = f"{self._method()} {redact_url(self.url)}"
-        if isinstance(err, ReadTimeoutError | TimeoutError):
-            return AISTimeoutError(
-                f"timed out reading the body of {what}",
-                method=self._method(),
-                url=redact_url(self.url),
-                phase="read",
-            )
-        return IncompleteBodyError(
-            f"the body of {what} broke off: {_reason(err)}",
-            method=self._method(),
-            url=redact_url(self.url),
-            phase="read",
-        )
-
-    def _finish(self) -> None:
-        if not self._done:
-            self._done = True
-            self._raw.release_conn()
-
-    def _drop(self) -> None:
-        if not self._done:
-            self._done = True
-            self._raw.close()
-            self._raw.release_conn()
-
-    def _method(self) -> str:
-        return self.request.method if self.request else ""
+        return Urllib3Response
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Urllib3Transport:
@@ -179,11 +74,12 @@ class Urllib3Transport:
     ) -> None:
         self.config = config
         self._sleep, self._clock, self._rand = sleep, clock, rand
-        self._base = config.endpoint
-        self._origin = _origin(config.endpoint)
-        self._default_timeout = _urllib3_timeout(config.timeout)
+        self._base = config.endpoint.rstrip("/")
+        # The endpoint split once: each request then only appends its own target.
+        scheme, host, port, prefix = split_url(self._base)
+        self._base_where = (scheme, host, port, prefix.rstrip("/"))
         self._pid = -1
-        self._pool: urllib3.PoolManager | None = None
+        self._io: Connections | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -195,46 +91,34 @@ class Urllib3Transport:
     def __repr__(self) -> str:
         return f"Urllib3Transport({self.config.endpoint!r})"
 
-    @property
-    def pool(self) -> urllib3.PoolManager:
+    def _connections(self) -> Connections:
         pid = os.getpid()
-        if self._pool is None or self._pid != pid:
+        io = self._io
+        if io is None or self._pid != pid:
             with self._lock:
-                if self._pool is None or self._pid != pid:
+                if self._io is None or self._pid != pid:
                     # After fork the parent's pool is dropped, not closed: its sockets are the
                     # parent's to use; closing them here would not disturb it, but reusing would.
-                    self._pool = self._make_pool()
-                    self._pid = pid
-        return self._pool
+                    from aisclient.transport._urllib3_io import Connections
 
-    def _make_pool(self) -> urllib3.PoolManager:
-        tls = self.config.tls
-        kwargs: dict[str, Any] = {
-            "num_pools": max(8, self.config.max_pool_size),
-            "maxsize": self.config.max_pool_size,
-            "block": False,
-            "retries": False,
-            "blocksize": _SEND_BLOCK,
-        }
-        if tls.skip_verify:
-            kwargs["cert_reqs"] = ssl.CERT_NONE
-            warnings.warn("skipping TLS verification is insecure", UserWarning, stacklevel=3)
-            warnings.simplefilter("ignore", InsecureRequestWarning)
-        else:
-            kwargs["cert_reqs"] = ssl.CERT_REQUIRED
-            if tls.ca_cert:
-                kwargs["ca_certs"] = tls.ca_cert
-        if tls.client_cert:
-            kwargs["cert_file"] = tls.client_cert
-            if tls.client_key:
-                kwargs["key_file"] = tls.client_key
-        return urllib3.PoolManager(**kwargs)
+                    self._io = Connections(self.config, USER_AGENT)
+                    self._pid = pid
+                io = self._io
+        return io
+
+    @property
+    def pool(self) -> urllib3.PoolManager:
+        return self._connections().pool
+
+    @property
+    def _default_timeout(self) -> urllib3.Timeout:
+        return self._connections().default_timeout
 
     def close(self) -> None:
         with self._lock:
-            if self._pool is not None and self._pid == os.getpid():
-                self._pool.clear()
-            self._pool = None
+            if self._io is not None and self._pid == os.getpid():
+                self._io.pool.clear()
+            self._io = None
 
     def send(self, request: Request) -> Response:
         return send_with_retry(
@@ -249,18 +133,29 @@ class Urllib3Transport:
     # -- one attempt: proxy, redirects, target -------------------------------------------
 
     def _send_once(self, request: Request) -> Response:
-        url = render_url(self._base, request)
+        io = self._connections()
+        target = render_target(request)
+        if request.endpoint:
+            root = request.endpoint.rstrip("/")
+            scheme, host, port, prefix = split_url(root)
+        else:
+            root = self._base
+            scheme, host, port, prefix = self._base_where
+        url = first_url = root + target
+        where: Where = (scheme, host, port, prefix + target)
         # The token goes to the host the request was addressed to (the configured endpoint or
         # the request's own); a redirect elsewhere is authenticated by the proxy's signature.
-        token_origin = _origin(url)
+        token_origin = _origin(where) if self.config.token else None
         method = request.method
         body = request.body
-        timeout = _urllib3_timeout(request.timeout) if request.timeout else self._default_timeout
+        timeout = io.timeout(request.timeout)
         if request.probe_redirect and body is not None and _wants_probe(body):
-            probed = self._probe(request, url, body, timeout, token_origin)
+            headers = io.headers(request, body, where, token_origin)
+            probed = io.probe(request, url, where, body, headers, timeout, PROBE_WAIT)
             if isinstance(probed, Response):
                 return probed
-            url = probed
+            if probed != url:
+                url, where = probed, _where_of(method, url, probed)
         seen = {url}
         sent_once = False
         for _ in range(MAX_REDIRECTS + 1):
@@ -270,16 +165,17 @@ class Urllib3Transport:
                     "comes from an iterator and was already sent; pass bytes or a file to allow "
                     "re-sending (or mark the request probe_redirect)"
                 )
-            raw = self._exchange(request, method, url, body, timeout, token_origin)
+            headers = io.headers(request, body, where, token_origin)
+            raw = io.exchange(request, method, url, where, body, headers, timeout)
             sent_once = True
             if raw.status not in REDIRECT_STATUSES:
-                return Urllib3Response(raw, url, request)
+                return io.response(raw, url, request)
             location = raw.headers.get("Location")
             raw.drain_conn()
             raw.release_conn()
             if not location:
                 raise RedirectError(f"{method} {redact_url(url)}: {raw.status} without Location")
-            next_url = urljoin(url, location)
+            next_url = resolve_location(url, location)
             if next_url in seen:
                 raise RedirectError(
                     f"{method} {redact_url(url)}: redirect loop to {redact_url(next_url)}"
@@ -287,147 +183,44 @@ class Urllib3Transport:
             seen.add(next_url)
             if raw.status == 303:
                 method, body = "GET", None
-            url = next_url
+            url, where = next_url, _where_of(method, url, next_url)
         raise RedirectError(
-            f"{request.method} {redact_url(render_url(self._base, request))}: "
-            f"more than {MAX_REDIRECTS} redirects"
+            f"{request.method} {redact_url(first_url)}: more than {MAX_REDIRECTS} redirects"
         )
 
-    def _headers(
-        self,
-        request: Request,
-        url: str,
-        body: Body | None,
-        token_origin: tuple[str, str, int | None] | None = None,
-    ) -> MutableMapping[str, str]:
-        # Case-insensitive, so a caller's "content-type" replaces ours instead of doubling it.
-        headers = HTTPHeaderDict({"User-Agent": USER_AGENT})
-        if body is not None:
-            headers["Content-Type"] = body.content_type
-        headers.update(request.headers)
-        token = self.config.token
-        if token and _origin(url) == (token_origin or self._origin):
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
 
-    def _exchange(
-        self,
-        request: Request,
-        method: str,
-        url: str,
-        body: Body | None,
-        timeout: urllib3.Timeout,
-        token_origin: tuple[str, str, int | None] | None = None,
-    ) -> BaseHTTPResponse:
-        headers = self._headers(request, url, body, token_origin)
-        payload: Any = None
-        if isinstance(body, BytesBody | JsonBody):
-            payload = body.data
-        elif isinstance(body, FileBody):
-            headers["Content-Length"] = str(body.size())  # a missing file raises here, as is
-            payload = body.chunks()
-        elif isinstance(body, IterBody):
-            payload = iter(body.source)
-            if body.length is not None:
-                headers["Content-Length"] = str(body.length)
-        try:
-            return self.pool.urlopen(
-                method,
-                url,
-                body=payload,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                timeout=timeout,
-                preload_content=not request.stream,
-                chunked=isinstance(body, IterBody) and body.length is None,
-            )
-        except HTTPError as err:
-            raise _network_error(err, method, url) from err
-        except OSError as err:
-            raise AISConnectionError(
-                f"{method} {redact_url(url)} failed: {err}", method=method, url=redact_url(url)
-            ) from err
-
-    def _probe(
-        self,
-        request: Request,
-        url: str,
-        body: Body,
-        timeout: urllib3.Timeout,
-        token_origin: tuple[str, str, int | None] | None = None,
-    ) -> str | Response:
-        """Ask the proxy where to send ``body`` without sending it.
-
-        Sends the headers only, with ``Expect: 100-continue`` and the real length (or chunked
-        framing when the length is unknown, never a false ``Content-Length: 0``). An AIS proxy
-        answers with a redirect without reading the body: its target URL is returned. An error
-        status is returned as the response (no point sending the body to hear it again). A
-        ``100 Continue``, any other answer, a reset or silence means the server wants the body
-        itself: the original URL is returned. The connection is never reused.
-        """
-        headers = self._headers(request, url, body, token_origin)
-        size = body.size()
-        if size is None:
-            headers["Transfer-Encoding"] = "chunked"
-        else:
-            headers["Content-Length"] = str(size)
-        headers["Expect"] = "100-continue"
-        headers["Connection"] = "close"
-        read_timeout = timeout.read_timeout
-        wait = (
-            PROBE_WAIT
-            if not isinstance(read_timeout, int | float)
-            else min(PROBE_WAIT, read_timeout)
-        )
-        conn: Any = self.pool.connection_from_url(url)._new_conn()
-        conn.timeout = timeout.connect_timeout
-        try:
-            try:
-                conn.connect()
-            except HTTPError as err:
-                raise _network_error(err, request.method, url) from err
-            except (ssl.SSLError, ssl.CertificateError) as err:
-                raise _tls_error(err, request.method, url) from err
-            except OSError as err:
-                raise AISConnectionError(
-                    f"{request.method} {redact_url(url)}: cannot connect: {err}",
-                    method=request.method,
-                    url=redact_url(url),
-                    phase="connect",
-                ) from err
-            try:
-                conn.putrequest(request.method, parse_url(url).request_uri)
-                for name, value in headers.items():
-                    conn.putheader(name, value)
-                conn.endheaders()
-                conn.sock.settimeout(wait)
-                with conn.sock.makefile("rb") as stream:
-                    return _probe_answer(stream, request, url)
-            except (OSError, http.client.HTTPException, ValueError):
-                return url  # silence, a reset or garbage: send the body here as usual
-        finally:
-            conn.close()
+def split_url(url: str) -> Where:
+    """``(scheme, host, port, target)`` of an absolute URL (``ValueError`` if it is not one)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValueError(f"not an absolute http(s) URL: {redact_url(url)!r}")
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return parts.scheme, host, parts.port, target
 
 
-def _probe_answer(stream: Any, request: Request, url: str) -> str | Response:
-    line = stream.readline(65537)
-    version, _, rest = line.partition(b" ")
-    if not version.startswith(b"HTTP/") or len(rest) < 3 or not rest[:3].isdigit():
-        return url
-    status = int(rest[:3])
-    if status == 100:
-        return url  # "send the body": this server takes it itself
-    message = http.client.parse_headers(stream)
-    location = message.get("Location")
-    if status in REDIRECT_STATUSES and location:
-        return urljoin(url, location)
-    length = message.get("Content-Length", "")
-    if status >= 400 and status != 417 and length.isdigit() and int(length) <= _PROBE_ERROR_MAX:
-        data = stream.read(int(length))
-        if len(data) == int(length):
-            return BytesResponse(status, data, dict(message.items()), url=url, request=request)
-    return url
+def resolve_location(url: str, location: str) -> str:
+    """The URL a ``Location`` points to. An absolute one is taken verbatim: ``urljoin``
+    re-assembles it and loses what it does not model (a ``;`` ending a path segment)."""
+    if location.startswith(("http://", "https://")):
+        return location
+    return urljoin(url, location)
+
+
+def _where_of(method: str, url: str, next_url: str) -> Where:
+    try:
+        return split_url(next_url)
+    except ValueError as err:
+        raise RedirectError(
+            f"{method} {redact_url(url)}: cannot follow the redirect: {err}"
+        ) from err
+
+
+def _origin(where: Where) -> Origin:
+    scheme, host, port, _ = where
+    return (scheme, host, port or (443 if scheme == "https" else 80))
 
 
 def _wants_probe(body: Body) -> bool:
@@ -435,50 +228,3 @@ def _wants_probe(body: Body) -> bool:
         return True
     size = body.size()
     return size is None or size > PROBE_THRESHOLD
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return (parts.scheme, (parts.hostname or "").lower(), port)
-
-
-def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
-    return urllib3.Timeout(connect=timeout.connect, read=timeout.read)
-
-
-def _reason(err: BaseException) -> str:
-    inner = err.args[-1] if err.args else err
-    return str(inner) if inner else type(err).__name__
-
-
-def _tls_error(err: BaseException, method: str, url: str) -> AISConnectionError:
-    # Not retried (no phase): a certificate that failed to verify will fail again.
-    safe = redact_url(url)
-    return AISConnectionError(
-        f"{method} {safe}: TLS failure: {_reason(err)}", method=method, url=safe
-    )
-
-
-def _network_error(err: BaseException, method: str, url: str) -> AISConnectionError:
-    where = f"{method} {redact_url(url)}"
-    safe = redact_url(url)
-    # NewConnectionError subclasses ConnectTimeoutError in urllib3: test it first, or a
-    # refused connection would be reported as a timeout.
-    if isinstance(err, NewConnectionError):
-        return AISConnectionError(
-            f"{where}: cannot connect: {_reason(err)}", method=method, url=safe, phase="connect"
-        )
-    if isinstance(err, ConnectTimeoutError):
-        return AISTimeoutError(
-            f"{where}: timed out connecting", method=method, url=safe, phase="connect"
-        )
-    if isinstance(err, ReadTimeoutError):
-        return AISTimeoutError(f"{where}: timed out reading", method=method, url=safe, phase="read")
-    if isinstance(err, SSLError):
-        return _tls_error(err, method, url)
-    if isinstance(err, ProtocolError):
-        return IncompleteBodyError(
-            f"{where}: connection broke: {_reason(err)}", method=method, url=safe, phase="read"
-        )
-    return AISConnectionError(f"{where}: {_reason(err)}", method=method, url=safe, phase="read")
