@@ -31,6 +31,7 @@ bench *ARGS:
     #!/usr/bin/env bash
     set -euo pipefail
     if [ ! -x .venv-bench/bin/python ]; then {{python}} -m venv .venv-bench; fi
+    echo '*' > .venv-bench/.gitignore  # never committed
     stamp=.venv-bench/.installed-$(sha256sum pyproject.toml | cut -c1-16)
     if [ ! -f "$stamp" ]; then
         .venv-bench/bin/python -m pip install --quiet --upgrade pip
