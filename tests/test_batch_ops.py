@@ -1,4 +1,4 @@
-"""Get-Batch builders: the exact request (spec §6.1, §6.4) and entry validation."""
+"""Get-Batch builders: the exact request and entry validation."""
 
 from __future__ import annotations
 

@@ -85,8 +85,11 @@ def test_constructor_shapes(client: Client) -> None:
         Namespace("u", "n"),
         client,
     )
-    brief_shape = Bucket("b", provider="gcp", namespace=Namespace("u", "n"), client=client)
-    assert (brief_shape.provider, brief_shape.namespace) == (Provider.GOOGLE, Namespace("u", "n"))
+    keyword_shape = Bucket("b", provider="gcp", namespace=Namespace("u", "n"), client=client)
+    assert (keyword_shape.provider, keyword_shape.namespace) == (
+        Provider.GOOGLE,
+        Namespace("u", "n"),
+    )
     assert sdk_shape.qparam == {"provider": "aws", "namespace": "@u#n"}
     assert sdk_shape.get_path() == "aws/@u#n/b/"
     assert sdk_shape.as_model().as_dict() == {

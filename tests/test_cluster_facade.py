@@ -1,4 +1,4 @@
-"""Cluster builders and facade through mock transports (spec §2.1, §2.4, §3.1, parity §19)."""
+"""Cluster builders and facade through mock transports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cluster map decoding (spec §2.2–2.3) and HRW target selection."""
+"""Cluster map decoding and HRW target selection."""
 
 from __future__ import annotations
 

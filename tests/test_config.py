@@ -1,4 +1,4 @@
-"""Configuration resolution: each rule of spec §1.3-§1.7 (client-level behaviour)."""
+"""Configuration resolution: each documented rule of client-level behaviour."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def timeout_of(arg: Any, env: dict[str, str] | None = None) -> Timeout:
     return resolve_timeout(arg, env or {})
 
 
-# -- timeouts (§1.5) ----------------------------------------------------------------------
+# -- timeouts ----------------------------------------------------------------------
 
 
 def test_default_timeout_is_3_and_20_seconds() -> None:
@@ -160,7 +160,7 @@ def test_warning_points_at_the_caller() -> None:
     assert record[0].filename == __file__
 
 
-# -- pool size (§1.6) ---------------------------------------------------------------------
+# -- pool size ---------------------------------------------------------------------
 
 
 def test_pool_size_precedence() -> None:
@@ -187,7 +187,7 @@ def test_bad_explicit_pool_size_raises(value: Any, error: type[Exception]) -> No
         resolve_max_pool_size(value, {})
 
 
-# -- TLS (§1.4) ---------------------------------------------------------------------------
+# -- TLS ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

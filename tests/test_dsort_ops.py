@@ -1,4 +1,4 @@
-"""dSort builders and spec values: the exact start body (spec §5.3) and every request."""
+"""dSort builders and spec values: the exact start body and every request."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Error mapping (spec buckets-objects §1.6, cluster §1.10) and the exception values."""
+"""Error mapping and the exception values."""
 
 from __future__ import annotations
 

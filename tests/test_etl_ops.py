@@ -1,4 +1,4 @@
-"""ETL builders: exact requests (spec §4.2–4.4), names, durations, per-call timeouts."""
+"""ETL builders: exact requests, names, durations, per-call timeouts."""
 
 from __future__ import annotations
 

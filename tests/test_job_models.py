@@ -1,4 +1,4 @@
-"""Job decoders and helpers on realistic JSON (spec §3.5–3.7)."""
+"""Job decoders and helpers on realistic JSON."""
 
 from __future__ import annotations
 

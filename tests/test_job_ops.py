@@ -1,4 +1,4 @@
-"""Job request builders: rest-cluster-jobs-etl-dsort-batch.md §3.1–3.4."""
+"""Job request builders: the AIS wire protocol"""
 
 from __future__ import annotations
 

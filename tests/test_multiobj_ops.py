@@ -1,4 +1,4 @@
-"""Multi-object request builders: the exact wire format of rest-buckets-objects.md §5."""
+"""Multi-object request builders: the exact wire format of the AIS wire protocol"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``Client.get_object_from_url``: every row of spec section 1.11 (no request is sent)."""
+"""``Client.get_object_from_url``: every row of (no request is sent)."""
 
 from __future__ import annotations
 

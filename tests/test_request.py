@@ -1,4 +1,4 @@
-"""The Request value, body kinds and URL rendering (spec buckets-objects §1.1-§1.2)."""
+"""The Request value, body kinds and URL rendering."""
 
 from __future__ import annotations
 

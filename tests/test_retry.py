@@ -1,4 +1,4 @@
-"""Retry policy and decisions (spec cluster §1.8), and the loop that applies them."""
+"""Retry policy and decisions, and the loop that applies them."""
 
 from __future__ import annotations
 

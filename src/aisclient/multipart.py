@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class MultipartUpload:
-    """Upload an object in parts (each lands on the object's target; spec 3.13).
+    """Upload an object in parts (each lands on the object's target).
 
     ``upload_id`` is ``None`` until :meth:`create`. ``parts`` lists part numbers in the order
     :meth:`add_part` was called; :meth:`complete` sends them in that order.

@@ -1,4 +1,4 @@
-"""Pure builders for bucket requests (``/v1/buckets/{bck}``), spec sections 2 and 4."""
+"""Pure builders for bucket requests (``/v1/buckets/{bck}``): buckets and listing."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _PRESENCE = frozenset(int(p) for p in FLTPresence)
 def create_bucket(
     bucket: BucketRef, props: Mapping[str, Any] | None = None, *, dont_head_remote: bool = False
 ) -> Request:
-    """``create-bck`` (spec 2.1); ``props`` overrides inherited defaults (partial props)."""
+    """``create-bck``; ``props`` overrides inherited defaults (partial props)."""
     query = bucket.query
     if dont_head_remote:
         query += (("dont_head_remote_bck", "true"),)
@@ -43,7 +43,7 @@ def destroy_bucket(bucket: BucketRef) -> Request:
 def head_bucket(
     bucket: BucketRef, *, presence: int | None = None, dont_add_remote: bool = False
 ) -> Request:
-    """HEAD: existence plus ``Ais-Bucket-Props`` (spec 2.3)."""
+    """HEAD: existence plus ``Ais-Bucket-Props``."""
     query = bucket.query
     if presence is not None:
         query += (("presence", str(int(presence))),)
@@ -53,7 +53,7 @@ def head_bucket(
 
 
 def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
-    """``set-bprops`` (spec 2.4): only the given leaves change. Answer: empty or a job ID."""
+    """``set-bprops``: only the given leaves change. Answer: empty or a job ID."""
     if not props:
         raise ValueError("set_props needs at least one property to change")
     body = action_body("set-bprops", value=dict(props))
@@ -77,7 +77,7 @@ def list_objects(
     inventory_name: str = "",
     start_after: str = "",
 ) -> Request:
-    """One list-objects page (spec 4.1). Answered as JSON (no msgpack dependency)."""
+    """One list-objects page. Answered as JSON (no msgpack dependency)."""
     check_int(page_size, "page_size")
     check_int(flags, "flags")
     for what, text in (
@@ -236,7 +236,7 @@ def copy_bucket(
     num_workers: int | None = 0,
     cont_on_err: bool = False,
 ) -> Request:
-    """``copy-bck`` with ``bck_to`` = destination uname (spec 2.6). Answer: job ID."""
+    """``copy-bck`` with ``bck_to`` = destination uname. Answer: job ID."""
     value = _tcb_value(
         prefix_filter=prefix_filter,
         prepend=prepend,
@@ -289,7 +289,7 @@ def transform_bucket(
 
 
 def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
-    """``move-bck`` with ``bck_to`` (spec 2.7). Answer: job ID."""
+    """``move-bck`` with ``bck_to``. Answer: job ID."""
     if to_bucket.name == bucket.name:
         raise ValueError(f"cannot rename bucket {bucket.name!r} to itself")
     query = (*bucket.query, ("bck_to", to_bucket.uname))
@@ -297,7 +297,7 @@ def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
 
 
 def evict_bucket(bucket: BucketRef, keep_md: bool = False) -> Request:
-    """``evict-remote-bck`` (spec 2.8): drop a remote bucket's in-cluster objects."""
+    """``evict-remote-bck``: drop a remote bucket's in-cluster objects."""
     query = (*bucket.query, ("keep_bck_md", flag(keep_md)))
     return Request("DELETE", bucket_path(bucket), query, (), action_body("evict-remote-bck"))
 
@@ -311,7 +311,7 @@ def create_inventory(
     names_per_chunk: int = 0,
     force: bool = False,
 ) -> Request:
-    """``create-inventory`` (spec 2.11): the value carries only non-default keys."""
+    """``create-inventory``: the value carries only non-default keys."""
     for what, text in (("name", name), ("prefix", prefix), ("props", props)):
         check_str(text, what)
     check_int(names_per_chunk, "names_per_chunk")

@@ -1,4 +1,4 @@
-"""Pure builders for object requests (``/v1/objects/{bck}/{obj}``), spec sections 3.x.
+"""Pure builders for object requests (``/v1/objects/{bck}/{obj}``).
 
 Object names go into ``Request.path`` untouched; ``render_url`` is the one place that
 percent-encodes them. Names that AIS refuses to store are rejected here, before any byte is
@@ -64,7 +64,7 @@ def get_object(
     blob: BlobDownloadConfig | None = None,
     stream: bool = True,
 ) -> Request:
-    """``GET /v1/objects/{bck}/{obj}`` (spec 3.2): byte range, archive member, inline ETL."""
+    """``GET /v1/objects/{bck}/{obj}``: byte range, archive member, inline ETL."""
     query = bucket.query
     if latest:
         query += (("latest-ver", "true"),)
@@ -88,7 +88,7 @@ def head_object(
     presence: int | None = None,
     latest: bool = False,
 ) -> Request:
-    """``HEAD`` with ``props`` (a non-empty value selects the v2 HEAD; spec 3.3)."""
+    """``HEAD`` with ``props`` (a non-empty value selects the v2 HEAD)."""
     query = (*bucket.query, ("props", props or HEAD_DEFAULT_PROPS))
     if presence is not None:
         query += (("presence", str(int(presence))),)
@@ -98,7 +98,7 @@ def head_object(
 
 
 def check_lock(bucket: BucketRef, name: str) -> Request:
-    """``check-lock`` (spec 3.12): 200 unlocked, 202 read-locked, 423 write-locked."""
+    """``check-lock``: 200 unlocked, 202 read-locked, 423 write-locked."""
     return Request("POST", _path(bucket, name), bucket.query, (), action_body("check-lock"), True)
 
 
@@ -135,7 +135,7 @@ def put_object(
     skip_vc: bool = False,
     extra_query: Pairs = (),
 ) -> Request:
-    """``PUT`` the object's bytes (spec 3.4). The proxy redirects before reading the body."""
+    """``PUT`` the object's bytes. The proxy redirects before reading the body."""
     check_write_name(name)
     query = bucket.query + extra_query
     if skip_vc:
@@ -156,7 +156,7 @@ def append_object(
     checksum_type: str = "",
     checksum_value: str = "",
 ) -> Request:
-    """One APPEND step, or the final flush (spec 3.5). Not retried: a repeat would append twice.
+    """One APPEND step, or the final flush. Not retried: a repeat would append twice.
 
     A flush carries no data (the server ignores a flush body); the checksum, when given,
     is checked against everything appended.
@@ -184,7 +184,7 @@ def delete_object(bucket: BucketRef, name: str) -> Request:
 
 
 def evict_object(bucket: BucketRef, name: str) -> Request:
-    """Drop the in-cluster copy of one remote object (spec 3.6): DELETE with an action body."""
+    """Drop the in-cluster copy of one remote object: DELETE with an action body."""
     body = action_body("evict-listrange", name=f"{bucket.name}/{name}")
     return Request("DELETE", _path(bucket, name), bucket.query, (), body)
 
@@ -198,7 +198,7 @@ def copy_object(
     sync: bool = False,
     etl: ETLConfig | None = None,
 ) -> Request:
-    """Server-side copy (spec 3.7); ``to_uname`` = ``provider/@uuid#ns/bucket/object``."""
+    """Server-side copy; ``to_uname`` = ``provider/@uuid#ns/bucket/object``."""
     query = (
         *bucket.query,
         ("object_to", to_uname),
@@ -210,7 +210,7 @@ def copy_object(
 
 
 def rename_object(bucket: BucketRef, name: str, new_name: str) -> Request:
-    """Rename within the bucket (spec 3.8)."""
+    """Rename within the bucket."""
     check_write_name(new_name)
     if new_name == name:
         raise ValueError(f"cannot rename {name!r} to itself")
@@ -225,7 +225,7 @@ def set_custom_props(
     custom_metadata: Mapping[str, str],
     replace_existing: bool = False,
 ) -> Request:
-    """PATCH custom metadata (spec 3.10): merge, or replace all with ``set-new-custom``."""
+    """PATCH custom metadata: merge, or replace all with ``set-new-custom``."""
     if not isinstance(custom_metadata, Mapping):
         raise TypeError("custom_metadata must be a mapping of str to str")
     value = {}
@@ -250,7 +250,7 @@ def promote(
     delete_source: bool = False,
     src_not_file_share: bool = False,
 ) -> Request:
-    """Promote files on a target's filesystem into objects (spec 3.9)."""
+    """Promote files on a target's filesystem into objects."""
     if not path:
         raise ValueError("promote needs the source path on the target")
     value = {
@@ -274,7 +274,7 @@ def blob_download(
     num_workers: int | None = None,
     latest: bool = False,
 ) -> Request:
-    """Start a blob-download job for one remote object (spec 3.11)."""
+    """Start a blob-download job for one remote object."""
     value: dict[str, object] = {"latest-ver": latest}
     if chunk_size:
         value["chunk-size"] = int(chunk_size)
@@ -293,7 +293,7 @@ def prefetch_objects(
     blob_threshold: int | None = None,
     num_workers: int | None = None,
 ) -> Request:
-    """Prefetch remote objects by name (spec 5.4); one name is how a single object is fetched."""
+    """Prefetch remote objects by name; one name is how a single object is fetched."""
     value: dict[str, object] = {
         "objnames": list(names),
         "coer": continue_on_error,
@@ -307,7 +307,7 @@ def prefetch_objects(
     return Request("POST", (BUCKETS, bucket.name), bucket.query, (), body)
 
 
-# -- multipart upload (spec 3.13) --------------------------------------------------------------
+# -- multipart upload --------------------------------------------------------------
 
 
 def mpt_create(bucket: BucketRef, name: str) -> Request:

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import AisError
 from .names import Bck
 
-# kinds whose status the proxy tracks (``what=status`` works); see spec §3.7
+# kinds whose status the proxy tracks (``what=status`` works)
 IC_KINDS = frozenset(
     [
         "rebalance",
