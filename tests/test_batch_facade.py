@@ -208,6 +208,29 @@ def test_clear_batch_false_keeps_entries() -> None:
     assert len(batch) == 1
 
 
+@pytest.mark.parametrize("streaming", [True, False])
+def test_adding_before_the_lazy_results_are_read_keeps_the_pairing(streaming: bool) -> None:
+    # With clear_batch=False the batch keeps its entries; adding more before reading the
+    # results of a get() must not change which entries those results pair with.
+    archive = make_tar([("b1/a", b"1"), ("b1/b", b"2")])
+    if streaming:
+        response = BytesResponse(200, archive, {"Content-Type": "application/x-tar"})
+    else:
+        meta = {"out": [{"objname": "a", "size": 1}, {"objname": "b", "size": 1}]}
+        body = multipart_body(meta, archive)
+        response = BytesResponse(
+            200, body, {"Content-Type": f"multipart/mixed; boundary={BOUNDARY}"}
+        )
+    client, server = client_for(response)
+    batch = Batch(client, ["a", "b"], bucket=BCK, streaming_get=streaming)
+    results = batch.get(clear_batch=False)
+    batch.add("c")
+    batch.request.add(MossIn("d", bck="b1", provider="ais"))
+    assert [(out.obj_name, data) for out, data in results] == [("a", b"1"), ("b", b"2")]
+    assert [e["objname"] for e in server.requests[0].json["in"]] == ["a", "b"]
+    assert [e.obj_name for e in batch.requests_list] == ["a", "b", "c", "d"]
+
+
 def test_only_obj_name_missing_detection() -> None:
     client, _ = client_for(tar_response([("__404__/a", b""), ("__404__/b1/b", b"")]))
     batch = Batch(client, ["a", "b"], bucket=BCK, only_obj_name=True)

@@ -18,6 +18,7 @@ from aisclient.errors import (
     ErrObjNotFound,
     ObjectFileReaderMaxResumeError,
 )
+from aisclient.request import BytesBody, Request
 
 
 def _wait_for(check, timeout: float = 60.0, what: str = "condition"):  # type: ignore[no-untyped-def]
@@ -276,13 +277,21 @@ def test_name_torture(bucket) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_empty_path_components_are_not_kept_by_the_server(bucket) -> None:  # type: ignore[no-untyped-def]
-    # aisclient sends "a//b" and "/lead" intact. Real AIS stores them under the exact name (a
-    # GET with the same name works), but keeps the data at a filesystem path where the empty
-    # component is gone; listing then reports the collapsed name ("a/b", "lead"), or nothing
-    # when that name hashes to another mountpath (the entry looks misplaced). Either way the
-    # name never lists back intact: avoid empty path components in object names.
-    bucket.object("a//b").get_writer().put_content(b"double")
-    bucket.object("/lead").get_writer().put_content(b"leading")
+    # Why the client refuses to write "a//b" and "/lead" (and "\x00", which the target cannot
+    # make a file path of): nothing is sent.
+    for name in ("a//b", "/lead", "a\x00b"):
+        with pytest.raises(ValueError, match="must not"):
+            bucket.object(name).get_writer().put_content(b"x")
+    # What the server does with such names, written through a raw PUT past the check: real
+    # AIS stores them under the exact name (a GET with the same name works), but keeps the
+    # data at a filesystem path where the empty component is gone; listing then reports the
+    # collapsed name ("a/b", "lead"), or nothing when that name hashes to another mountpath
+    # (the entry looks misplaced). Either way the name never lists back intact. Reads of
+    # such names stay allowed, for objects that already exist.
+    for name, data in (("a//b", b"double"), ("/lead", b"leading")):
+        path = ("objects", bucket.name, name)
+        put = Request("PUT", path, bucket.ref.query, (), BytesBody(data), probe_redirect=True)
+        bucket.client.send(put)
     # A control object with a plain name must always list, so an empty (broken) listing
     # fails here instead of passing the subset check below vacuously.
     bucket.object("plain").get_writer().put_content(b"control")

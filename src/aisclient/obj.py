@@ -184,6 +184,10 @@ class Object:
                 raise ValueError("byte_range cannot be combined with archive_config")
             parse_byte_range(byte_range)
         if num_workers is not None:
+            if isinstance(num_workers, bool) or not isinstance(num_workers, int):
+                raise TypeError(
+                    f"num_workers must be an int or None, not {type(num_workers).__name__}"
+                )
             if num_workers < 2:
                 raise ValueError(f"num_workers must be at least 2, got {num_workers}")
             if byte_range is not None or blob_download_config is not None or etl is not None:
@@ -237,7 +241,14 @@ class Object:
         latest: bool = False,
         sync: bool = False,
     ) -> Response:
-        """Server-side copy to ``to_obj`` (any bucket), optionally through an ETL."""
+        """Server-side copy to ``to_obj`` (any bucket), optionally through an ETL.
+
+        ``to_obj`` is an :class:`Object` (e.g. ``client.bucket("dst").object("name")``).
+        """
+        if not isinstance(to_obj, Object):
+            raise TypeError(
+                f"to_obj must be an Object (e.g. bucket.object(name)), not {type(to_obj).__name__}"
+            )
         obj_ops.check_write_name(to_obj.name)
         request = obj_ops.copy_object(
             self._bucket, self._name, to_obj.uname, latest=latest, sync=sync, etl=etl

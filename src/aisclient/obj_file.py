@@ -6,11 +6,6 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aisclient.errors import (
-    IncompleteBodyError,
-    ObjectFileReaderMaxResumeError,
-    ObjectFileReaderUnexpectedEOF,
-)
 from aisclient.obj_reader import DEFAULT_CHUNK_SIZE, ContentStream
 
 if TYPE_CHECKING:
@@ -91,8 +86,8 @@ class ObjectFileReader(io.BufferedIOBase):
         self._check_open()
         try:
             return self._read(size)
-        except BaseException as err:
-            self._fail(err)
+        except BaseException:
+            self.close()  # a failed read closes the file
             raise
 
     def _read(self, size: int | None) -> bytes:
@@ -129,8 +124,8 @@ class ObjectFileReader(io.BufferedIOBase):
             return head
         try:
             return self._get_stream().read(DEFAULT_CHUNK_SIZE if size < 0 else size)
-        except BaseException as err:
-            self._fail(err)
+        except BaseException:
+            self.close()  # a failed read closes the file
             raise
 
     def readinto(self, buffer: WriteableBuffer) -> int:
@@ -150,8 +145,8 @@ class ObjectFileReader(io.BufferedIOBase):
                     break
                 filled += count
             return filled
-        except BaseException as err:
-            self._fail(err)
+        except BaseException:
+            self.close()  # a failed read closes the file
             raise
 
     def readinto1(self, buffer: WriteableBuffer) -> int:
@@ -163,29 +158,10 @@ class ObjectFileReader(io.BufferedIOBase):
         if not self._peeked:
             try:
                 self._peeked = self._get_stream().read(max(size, 8192))
-            except BaseException as err:
-                self._fail(err)
+            except BaseException:
+                self.close()  # a failed read closes the file
                 raise
         return self._peeked
-
-    def _fail(self, err: BaseException) -> None:
-        """Close after a failed read; raise the SDK's form of a short body, if it was one.
-
-        Returns normally when ``err`` should propagate unchanged (the caller re-raises it).
-        """
-        stream = self._stream
-        self.close()
-        if not isinstance(err, ObjectFileReaderMaxResumeError) or stream is None:
-            return
-        cause = err.original_error
-        short = isinstance(cause, IncompleteBodyError) and not isinstance(
-            cause, ObjectFileReaderUnexpectedEOF
-        )
-        # Only a body with a known length can end "early"; position/length outlive close().
-        if short and stream.length is not None and stream.position < stream.length:
-            eof = ObjectFileReaderUnexpectedEOF(stream.position, stream.length)
-            eof.__cause__ = cause
-            raise ObjectFileReaderMaxResumeError(eof, err.max_retries) from err
 
     # -- position ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from aisclient.errors import (
     APIRequestError,
     IncompleteBodyError,
     ObjectFileReaderMaxResumeError,
+    ObjectFileReaderUnexpectedEOF,
 )
 from aisclient.models.object import ObjectAttributes
 from aisclient.ops import object as obj_ops
@@ -36,8 +37,11 @@ _CONTENT_RANGE = re.compile(r"\s*bytes\s+(\d+)-(\d+)/(\d+|\*)")
 def parse_byte_range(text: str) -> tuple[int | None, int | None]:
     """``bytes=A-B`` → (A, B); ``bytes=A-`` → (A, None); ``bytes=-N`` → (None, N).
 
-    Raises ``ValueError`` for anything else, including several ranges (AIS rejects them).
+    Raises ``ValueError`` for anything else, including several ranges (AIS rejects them),
+    and ``TypeError`` for a value that is not a str.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"byte_range must be a str like 'bytes=0-499', not {type(text).__name__}")
     match = _RANGE.fullmatch(text)
     if match is None or (not match.group(1) and not match.group(2)):
         raise ValueError(
@@ -86,7 +90,8 @@ class ContentStream:
     or, for content the server cannot address by offset (archive members, ETL output), from
     the start, skipping what was delivered. After ``max_resume`` resumes the next failure
     raises :class:`ObjectFileReaderMaxResumeError` (or the error itself when ``wrap_errors`` is
-    false).
+    false); a body that ended short of its length is its ``original_error`` as an
+    :class:`ObjectFileReaderUnexpectedEOF`.
     """
 
     def __init__(
@@ -258,11 +263,7 @@ class ContentStream:
     def _short(self) -> bool:
         """At end of body: True (and resumed) if bytes are missing, else mark the end."""
         if self.length is not None and self.position < self.length:
-            self._failed(
-                IncompleteBodyError(
-                    f"the body ended at byte {self.position} of {self.length}", phase="read"
-                )
-            )
+            self._failed(ObjectFileReaderUnexpectedEOF(self.position, self.length))
             return True
         self._drop()
         self._eof = True
@@ -274,8 +275,21 @@ class ContentStream:
         if self.resumes > self._max_resume:
             self._eof = True
             if self._wrap:
-                raise ObjectFileReaderMaxResumeError(err, self._max_resume) from err
+                raise ObjectFileReaderMaxResumeError(self._as_eof(err), self._max_resume) from err
             raise err
+
+    def _as_eof(self, err: AISConnectionError) -> AISConnectionError:
+        """A body that broke off short of its known length, in the SDK's form (as the
+        ``original_error`` of a give-up); the transport's error stays its ``__cause__``."""
+        if isinstance(err, ObjectFileReaderUnexpectedEOF) or not isinstance(
+            err, IncompleteBodyError
+        ):
+            return err
+        if self.length is None or self.position >= self.length:
+            return err
+        eof = ObjectFileReaderUnexpectedEOF(self.position, self.length)
+        eof.__cause__ = err
+        return eof
 
     def _drop(self) -> None:
         response, self._response = self._response, None
@@ -298,6 +312,10 @@ class ObjectReader:
         offset_ok: bool = True,
         num_workers: int | None = None,
     ) -> None:
+        if chunk_size is not None and (
+            isinstance(chunk_size, bool) or not isinstance(chunk_size, int)
+        ):
+            raise TypeError(f"chunk_size must be an int or None, not {type(chunk_size).__name__}")
         if chunk_size is not None and chunk_size <= 0:
             raise ValueError(f"chunk_size must be positive, got {chunk_size}")
         self._client = client

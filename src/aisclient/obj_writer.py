@@ -51,13 +51,11 @@ class ObjectWriter:
         custom_metadata: Mapping[str, str] | None = None,
         skip_vc: bool = False,
     ) -> Response:
-        """PUT ``content`` as the whole object."""
-        if isinstance(content, str):
-            raise TypeError("put_content takes bytes; encode text first")
+        """PUT ``content`` (bytes, bytearray or memoryview) as the whole object."""
         request = obj_ops.put_object(
             self._bucket,
             self._name,
-            BytesBody(bytes(content)),
+            BytesBody(obj_ops.content_bytes(content)),
             checksum_type=checksum_type,
             checksum_value=checksum_value,
             custom_metadata=custom_metadata,
@@ -137,6 +135,9 @@ class ObjectWriter:
         appended, then an empty flush is sent (unlike the official SDK, nothing is lost).
         """
         if flush and content:
+            # The builders check content and handle; check what the flush needs before the
+            # append that precedes it is sent.
+            obj_ops.checksum_headers(checksum_type, checksum_value)
             handle = self._append(content, handle)
             content = b""
         if flush and not handle:

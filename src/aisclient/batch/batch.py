@@ -13,6 +13,8 @@ import os
 from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+import attrs
+
 from aisclient.batch.archive_stream import StreamFile, iter_members
 from aisclient.batch.errors import BatchArchiveError, IncompleteBatchError
 from aisclient.batch.multipart import MultipartReader, Part, parse_boundary
@@ -192,7 +194,9 @@ class Batch:
     # -- sending ---------------------------------------------------------------------------
 
     def _send(self, clear_batch: bool) -> tuple[Response, MossReq]:
-        req = self.request
+        # A snapshot: MossReq is mutable, and with clear_batch=False an add() made before the
+        # lazy results are read would otherwise shift the pairing of members and entries.
+        req = attrs.evolve(self.request, moss_in=list(self.request.moss_in))
         response = self.client.send(ops.get_batch(req, self._bucket_ref))
         if clear_batch:  # only once sent: a failed call keeps the entries for a retry
             self.clear()

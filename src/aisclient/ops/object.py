@@ -28,10 +28,15 @@ HDR_APPEND_HANDLE = "Ais-Append-Handle"
 
 
 def check_write_name(name: str) -> str:
-    """Return ``name`` if AIS can store an object under it, else raise ``ValueError``.
+    """Return ``name`` if AIS can store an object under it and list it back, else raise
+    ``ValueError``.
 
     Refused: the empty name, a trailing ``/``, a ``.`` or ``..`` path component (HTTP
-    libraries would also silently resolve those before sending), and a leading ``~/``.
+    libraries would also silently resolve those before sending), a leading ``~/``, a NUL
+    character (the target cannot make a file path of it and answers 500, after retries),
+    and an empty path component (a leading ``/`` or ``//``): AIS accepts those, but keeps the
+    data at a filesystem path without the empty component, so the object lists under a
+    collapsed name, or not at all, and the write would not round-trip.
     """
     if not isinstance(name, str):
         raise TypeError(f"object name must be a str, not {type(name).__name__}")
@@ -41,6 +46,16 @@ def check_write_name(name: str) -> str:
         raise ValueError(f"object name {name!r} must not end with '/'")
     if name.startswith("~/"):
         raise ValueError(f"object name {name!r} must not start with '~/'")
+    if "\x00" in name:
+        raise ValueError(
+            f"object name {name!r} must not contain NUL ('\\x00'): AIS cannot make a file "
+            "path of it and fails the write"
+        )
+    if name.startswith("/") or "//" in name:
+        raise ValueError(
+            f"object name {name!r} must not have an empty path component (a leading '/' or "
+            "'//'): AIS would list the object under a collapsed name, or not at all"
+        )
     if "." in name and any(part in (".", "..") for part in name.split("/")):
         raise ValueError(f"object name {name!r} must not have '.' or '..' as a path component")
     return name
@@ -48,6 +63,48 @@ def check_write_name(name: str) -> str:
 
 def _path(bucket: BucketRef, name: str) -> tuple[str, str, str]:
     return (OBJECTS, bucket.name, name)
+
+
+def _check_type(param: str, value: object, cls: type) -> None:
+    """``None`` or an instance of ``cls``; anything else would fail later, far from the cause."""
+    if value is not None and not isinstance(value, cls):
+        raise TypeError(f"{param} must be a {cls.__name__} or None, not {type(value).__name__}")
+
+
+def content_bytes(content: object, param: str = "content") -> bytes:
+    """``content`` as ``bytes`` if it is bytes-like, else ``TypeError``.
+
+    ``bytes(n)`` of an int is ``n`` zero bytes, and a str needs an encoding: neither may turn
+    into object data silently.
+    """
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, bytearray | memoryview):
+        return bytes(content)
+    hint = "; encode text first" if isinstance(content, str) else ""
+    raise TypeError(
+        f"{param} must be bytes, bytearray or memoryview, not {type(content).__name__}{hint}"
+    )
+
+
+def check_custom_metadata(custom_metadata: object) -> Mapping[str, str]:
+    """A mapping of non-empty ``str`` keys to ``str`` values, else ``TypeError``/``ValueError``.
+
+    Nothing is converted: a non-str value is a caller bug, not something to send as its repr.
+    """
+    if not isinstance(custom_metadata, Mapping):
+        raise TypeError(
+            f"custom_metadata must be a mapping of str to str, not {type(custom_metadata).__name__}"
+        )
+    for key, value in custom_metadata.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError(
+                f"custom_metadata keys and values must be str, got {key!r}: {value!r} "
+                f"({type(key).__name__}: {type(value).__name__})"
+            )
+        if not key:
+            raise ValueError("custom_metadata keys must be non-empty")
+    return custom_metadata
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -65,6 +122,9 @@ def get_object(
     stream: bool = True,
 ) -> Request:
     """``GET /v1/objects/{bck}/{obj}``: byte range, archive member, inline ETL."""
+    _check_type("archive_config", archive, ArchiveConfig)
+    _check_type("etl", etl, ETLConfig)
+    _check_type("blob_download_config", blob, BlobDownloadConfig)
     query = bucket.query
     if latest:
         query += (("latest-ver", "true"),)
@@ -89,6 +149,8 @@ def head_object(
     latest: bool = False,
 ) -> Request:
     """``HEAD`` with ``props`` (a non-empty value selects the v2 HEAD)."""
+    if not isinstance(props, str):
+        raise TypeError(f"props must be a str of comma-separated names, not {type(props).__name__}")
     query = (*bucket.query, ("props", props or HEAD_DEFAULT_PROPS))
     if presence is not None:
         query += (("presence", str(int(presence))),)
@@ -105,7 +167,7 @@ def check_lock(bucket: BucketRef, name: str) -> Request:
 # -- writes ------------------------------------------------------------------------------------
 
 
-def _checksum_headers(checksum_type: str, checksum_value: str) -> Pairs:
+def checksum_headers(checksum_type: str, checksum_value: str) -> Pairs:
     if bool(checksum_type) != bool(checksum_value):
         raise ValueError("checksum_type and checksum_value go together: give both or neither")
     if not checksum_type:
@@ -114,12 +176,12 @@ def _checksum_headers(checksum_type: str, checksum_value: str) -> Pairs:
 
 
 def _custom_md_headers(custom_metadata: Mapping[str, str] | None) -> Pairs:
-    if not custom_metadata:
+    if custom_metadata is None:
         return ()
     pairs = []
-    for key, value in custom_metadata.items():
-        if not key or "=" in key:
-            raise ValueError(f"custom metadata key {key!r} must be non-empty and without '='")
+    for key, value in check_custom_metadata(custom_metadata).items():
+        if "=" in key:
+            raise ValueError(f"custom_metadata key {key!r} must not contain '='")
         pairs.append(("Ais-Custom-Md", f"{key}={value}"))
     return tuple(pairs)
 
@@ -140,9 +202,8 @@ def put_object(
     query = bucket.query + extra_query
     if skip_vc:
         query += (("skip_vc", "true"),)
-    headers = _checksum_headers(checksum_type, checksum_value)
-    if custom_metadata:
-        headers += _custom_md_headers(custom_metadata)
+    headers = checksum_headers(checksum_type, checksum_value)
+    headers += _custom_md_headers(custom_metadata)
     return Request("PUT", _path(bucket, name), query, headers, body, True, probe_redirect=True)
 
 
@@ -162,18 +223,23 @@ def append_object(
     is checked against everything appended.
     """
     check_write_name(name)
+    data = content_bytes(content)
+    if not isinstance(handle, str):
+        raise TypeError(
+            f"handle must be the str returned by the last append, not {type(handle).__name__}"
+        )
     if flush:
         if not handle:
             raise ValueError("a flush needs the handle returned by the last append")
-        if content:
+        if data:
             raise ValueError("a flush carries no data: append it first, then flush")
     query = (
         *bucket.query,
         ("append_type", FLUSH if flush else APPEND),
         ("append_handle", handle),
     )
-    headers = _checksum_headers(checksum_type, checksum_value)
-    body = BytesBody(bytes(content)) if content or not flush else None
+    headers = checksum_headers(checksum_type, checksum_value)
+    body = BytesBody(data) if data or not flush else None
     return Request(
         "PUT", _path(bucket, name), query, headers, body, False, probe_redirect=body is not None
     )
@@ -199,6 +265,7 @@ def copy_object(
     etl: ETLConfig | None = None,
 ) -> Request:
     """Server-side copy; ``to_uname`` = ``provider/@uuid#ns/bucket/object``."""
+    _check_type("etl", etl, ETLConfig)
     query = (
         *bucket.query,
         ("object_to", to_uname),
@@ -226,13 +293,7 @@ def set_custom_props(
     replace_existing: bool = False,
 ) -> Request:
     """PATCH custom metadata: merge, or replace all with ``set-new-custom``."""
-    if not isinstance(custom_metadata, Mapping):
-        raise TypeError("custom_metadata must be a mapping of str to str")
-    value = {}
-    for key, item in custom_metadata.items():
-        if not key:
-            raise ValueError("custom metadata keys must be non-empty")
-        value[str(key)] = str(item)
+    value = dict(check_custom_metadata(custom_metadata))
     query = bucket.query
     if replace_existing:
         query += (("set-new-custom", "true"),)
