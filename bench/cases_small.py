@@ -62,6 +62,10 @@ def run(endpoint: str, count: int, runs: int) -> list[tuple[str, dict[str, float
             "aisclient": lambda i: bucket.object(name(i)).get_writer().put_content(payload),
             "urllib3": lambda i: raw.put(BUCKET, name(i), payload),
         },
+        # Straight to the owning target (no proxy hop); compare with the "small GET" rows.
+        "GET direct": {
+            "aisclient": lambda i: bucket.object(name(i)).get_reader(direct=True).read_all(),
+        },
     }
     if sdk_bucket is not None:
         ops["GET"]["official SDK"] = lambda i: sdk_bucket.object(name(i)).get_reader().read_all()
@@ -72,6 +76,7 @@ def run(endpoint: str, count: int, runs: int) -> list[tuple[str, dict[str, float
 
     rows: list[tuple[str, dict[str, float]]] = []
     for op, clients in ops.items():
+        title = "GET 1 KiB direct" if op == "GET direct" else f"{op} 1 KiB"
         for fn in clients.values():
             for i in range(2 * OBJECTS):
                 fn(i)  # warm the pools (and the server's caches) for every client alike
@@ -80,9 +85,9 @@ def run(endpoint: str, count: int, runs: int) -> list[tuple[str, dict[str, float
                 who: (lambda fn=fn, t=threads: ops_per_second(fn, count, t))
                 for who, fn in clients.items()
             }
-            rows.append((f"small {op} 1 KiB, {threads} thread(s), ops/s", interleaved(runs, cases)))
+            rows.append((f"small {title}, {threads} thread(s), ops/s", interleaved(runs, cases)))
         cpu = {who: (lambda fn=fn: _cpu_us_per_op(fn, count)) for who, fn in clients.items()}
-        rows.append((f"small {op} 1 KiB, client CPU µs/op", interleaved(runs, cpu)))
+        rows.append((f"small {title}, client CPU µs/op", interleaved(runs, cpu)))
     bucket.delete(missing_ok=True)
     return rows
 

@@ -296,15 +296,6 @@ def test_repeated_custom_md_lines_keep_commas() -> None:
     assert ObjectProps(headers).custom_metadata == {"a": "x, y=z", "b": "2"}
 
 
-def test_direct_is_accepted_with_a_warning(client: Client, stub: StubTransport) -> None:
-    with pytest.warns(UserWarning, match="direct"):
-        reader = client.bucket("b").object("o").get_reader(direct=True)
-    stub.assert_done()  # still lazy
-    assert reader.request.endpoint is None  # through the proxy
-    stub.expect(lambda r: r.endpoint is None, BytesResponse(200, b"data"))
-    assert reader.read_all() == b"data"
-
-
 def test_put_iter_with_a_wrong_size_fails_fast(client: Client, stub: StubTransport) -> None:
     seen: list[Request] = []
     stub.expect(capture(seen), 200)

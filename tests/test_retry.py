@@ -39,7 +39,7 @@ def test_defaults_are_the_sdk_defaults() -> None:
     assert policy.statuses == {429, 500, 502, 503, 504}
     assert (policy.status_retries, policy.backoff_factor, policy.backoff_max) == (5, 3.0, 120.0)
     assert (policy.network_attempts, policy.network_wait_min, policy.network_wait_max) == (7, 1, 30)
-    assert RetryConfig is RetryPolicy and RetryConfig.default() == policy
+    assert RetryConfig.default() == policy
 
 
 def test_status_backoff_is_0_6_12_24_48() -> None:

@@ -18,7 +18,8 @@ _EXPORTS = {
     "TlsConfig": "aisclient.config",
     "resolve_config": "aisclient.config",
     "RetryPolicy": "aisclient.retry",
-    "RetryConfig": "aisclient.retry",
+    "RetryConfig": "aisclient.retry_sdk",
+    "ColdGetConf": "aisclient.retry",
     "Request": "aisclient.request",
     "render_url": "aisclient.request",
     "Provider": "aisclient.provider",
@@ -60,6 +61,7 @@ __all__ = [
     "Client",
     "ClientConfig",
     "Cluster",
+    "ColdGetConf",
     "Colocation",
     "Dsort",
     "ETLConfig",
@@ -101,7 +103,8 @@ if TYPE_CHECKING:
     from aisclient.multiobj import ObjectNames, ObjectRange, ObjectTemplate
     from aisclient.provider import BucketRef, Namespace, Provider
     from aisclient.request import Request, render_url
-    from aisclient.retry import RetryConfig, RetryPolicy
+    from aisclient.retry import ColdGetConf, RetryPolicy
+    from aisclient.retry_sdk import RetryConfig
     from aisclient.transport.base import Response, Transport
     from aisclient.transport.mock import MockTransport, RecordingTransport, StubTransport
     from aisclient.transport.urllib3 import Urllib3Transport

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from aisclient.config import ClientConfig, Timeout, TimeoutArg, resolve_config
+from aisclient.direct import DirectReads
 from aisclient.errors import InvalidURLException
 from aisclient.provider import Namespace, Provider
 from aisclient.request import Request
 from aisclient.retry import RetryPolicy
+from aisclient.retry_sdk import RetryConfig
 from aisclient.transport.base import Response, Transport
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from aisclient.dsort import Dsort
     from aisclient.etl import Etl
     from aisclient.job import Job
+    from aisclient.models.cluster import Smap
     from aisclient.obj import Object
 
 T = TypeVar("T")
@@ -43,7 +46,7 @@ class Client:
         ca_cert: str | None = None,
         client_cert: str | tuple[str, str] | None = None,
         timeout: TimeoutArg | Timeout = None,
-        retry_config: RetryPolicy | None = None,
+        retry_config: RetryPolicy | RetryConfig | None = None,
         token: str | None = None,
         max_pool_size: int | None = None,
         *,
@@ -67,6 +70,8 @@ class Client:
 
             transport = Urllib3Transport(self.config)
         self.transport: Transport = transport
+        # The cached cluster map of direct reads (``get_reader(direct=True)``).
+        self.direct_reads = DirectReads()
 
     def __repr__(self) -> str:
         return f"Client(endpoint={self.config.endpoint!r})"
@@ -98,6 +103,11 @@ class Client:
         from aisclient.models._convert import structure
 
         return structure(self.send_json(request), cls)
+
+    def get_smap(self, force_update: bool = False) -> Smap:
+        """The cluster map, fetched on first use and then cached for this client
+        (``force_update=True`` fetches it again). Direct reads find targets with it."""
+        return self.direct_reads.get_smap(self, force_update)
 
     # -- offline factories (no request is sent) ----------------------------------------------
 

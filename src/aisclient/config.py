@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from attrs import field, frozen
 
 from aisclient.retry import RetryPolicy
+from aisclient.retry_sdk import RetryConfig, as_policy
 
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 20.0
@@ -22,6 +23,8 @@ DEFAULT_MAX_POOL_SIZE = 10
 _TRUTHY = frozenset({"1", "t", "true", "y", "yes", "on"})
 
 TimeoutArg = float | int | tuple[float | int | None, float | int | None] | None
+# A retry setting: our policy, or the official SDK's RetryConfig (converted to a policy).
+RetryArg = RetryPolicy | RetryConfig
 
 
 def _check_seconds(value: object, what: str) -> float | None:
@@ -89,7 +92,7 @@ class ClientConfig:
 
     endpoint: str
     timeout: Timeout = field(factory=Timeout)
-    retry: RetryPolicy = field(factory=RetryPolicy)
+    retry: RetryPolicy = field(factory=RetryPolicy, converter=as_policy)
     tls: TlsConfig = field(factory=TlsConfig)
     token: str | None = None
     max_pool_size: int = DEFAULT_MAX_POOL_SIZE
@@ -111,7 +114,7 @@ def resolve_config(
     ca_cert: str | os.PathLike[str] | None = None,
     client_cert: str | os.PathLike[str] | tuple[str, str] | None = None,
     timeout: TimeoutArg | Timeout = None,
-    retry: RetryPolicy | None = None,
+    retry: RetryArg | None = None,
     token: str | None = None,
     max_pool_size: int | None = None,
     env: Mapping[str, str] | None = None,
@@ -122,15 +125,14 @@ def resolve_config(
     The endpoint may come from ``AIS_ENDPOINT`` when not given (an extension over the SDK).
     """
     environ: Mapping[str, str] = os.environ if env is None else env
-    if retry is not None and not isinstance(retry, RetryPolicy):
-        kind = type(retry).__name__
-        raise TypeError(f"retry_config must be a RetryPolicy (aisclient.RetryConfig), not {kind}")
+    # An SDK RetryConfig counts as the policy it converts to (it was converted when built).
+    policy = RetryPolicy() if retry is None else as_policy(retry)
     if token is not None and not isinstance(token, str):
         raise TypeError(f"token must be a str, not {type(token).__name__}")
     return ClientConfig(
         endpoint=resolve_endpoint(endpoint, environ),
         timeout=resolve_timeout(timeout, environ),
-        retry=retry if retry is not None else RetryPolicy(),
+        retry=policy,
         tls=resolve_tls(skip_verify, ca_cert, client_cert, environ),
         token=token or environ.get("AIS_AUTHN_TOKEN") or None,
         max_pool_size=resolve_max_pool_size(max_pool_size, environ),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, BinaryIO
 
+from aisclient.direct import DirectRoute
 from aisclient.errors import APIRequestError, InvalidBckProvider
 from aisclient.models.object import ObjectProps
 from aisclient.obj_reader import ObjectReader, header_source, parse_byte_range
@@ -175,7 +175,11 @@ class Object:
 
         ``byte_range`` is one RFC 7233 range (``"bytes=0-499"``, ``"bytes=500-"``,
         ``"bytes=-500"``). ``num_workers`` (≥ 2) reads byte ranges in parallel threads.
-        ``direct`` is accepted for compatibility; reads still go through the proxy.
+        ``direct=True`` sends the GET (and any HEAD) straight to the target that owns the
+        object, found from the client's cached cluster map (fetched here on first use;
+        ``NoTargetError`` if no target is usable). Needs a cluster without AuthN and request
+        signing: when a target refuses, the read (and every later one of this client) goes
+        through the proxy.
         """
         if byte_range is not None:
             if blob_download_config is not None:
@@ -194,11 +198,6 @@ class Object:
                 raise ValueError(
                     "num_workers cannot be combined with byte_range, blob_download_config or etl"
                 )
-        if direct:
-            warnings.warn(
-                "direct=True is not supported by aisclient; reading through the proxy",
-                stacklevel=2,
-            )
         request = obj_ops.get_object(
             self._bucket,
             self._name,
@@ -216,6 +215,7 @@ class Object:
             chunk_size=chunk_size,
             offset_ok=archive_config is None and etl is None,
             num_workers=num_workers,
+            send=DirectRoute(self._client, self.uname).send if direct else None,
         )
         if writer is not None:
             reader.write_to(writer)

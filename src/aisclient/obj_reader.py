@@ -103,10 +103,11 @@ class ContentStream:
         max_resume: int = DEFAULT_MAX_RESUME,
         wrap_errors: bool = True,
         size_of_object: Callable[[], int] | None = None,
+        send: Callable[[Request], Response] | None = None,
     ) -> None:
         if max_resume < 0:
             raise ValueError(f"max_resume must be >= 0, got {max_resume}")
-        self._client = client
+        self._send = send or client.send
         self._request = request
         self._offset_ok = offset_ok
         self._max_resume = max_resume
@@ -222,7 +223,7 @@ class ContentStream:
             else:
                 skip = self.position
         try:
-            response = self._client.send(request)
+            response = self._send(request)
         except AISConnectionError as err:
             self._failed(err)
             return
@@ -311,6 +312,7 @@ class ObjectReader:
         chunk_size: int | None = None,
         offset_ok: bool = True,
         num_workers: int | None = None,
+        send: Callable[[Request], Response] | None = None,
     ) -> None:
         if chunk_size is not None and (
             isinstance(chunk_size, bool) or not isinstance(chunk_size, int)
@@ -319,6 +321,9 @@ class ObjectReader:
         if chunk_size is not None and chunk_size <= 0:
             raise ValueError(f"chunk_size must be positive, got {chunk_size}")
         self._client = client
+        # Every request of this reader (GET, HEAD) goes through ``send``: the client's, or a
+        # direct route to the object's target (``get_reader(direct=True)``).
+        self._send = send or client.send
         self._bucket = bucket
         self._name = name
         self._request = request
@@ -340,7 +345,7 @@ class ObjectReader:
     def head(self) -> ObjectAttributes:
         """HEAD the object (``checksum,atime,version,custom``) and cache the attributes."""
         request = obj_ops.head_object(self._bucket, self._name, obj_ops.PROPS_ATTRIBUTES)
-        self._attributes = attributes_of(self._client.send(request))
+        self._attributes = attributes_of(self._send(request))
         return self._attributes
 
     @property
@@ -352,7 +357,7 @@ class ObjectReader:
         """The whole content in memory, in one GET (retried as a whole on network errors)."""
         if self._num_workers:
             return self._parallel_read_all(self._num_workers)
-        response = self._client.send(self._request.replace(stream=False))
+        response = self._send(self._request.replace(stream=False))
         return response.content
 
     def raw(self) -> Response:
@@ -360,7 +365,7 @@ class ObjectReader:
 
         The response offers ``read(n)``, ``readinto(buffer)`` and ``iter_bytes(n)``.
         """
-        response = self._client.send(self._request)
+        response = self._send(self._request)
         self._attributes = attributes_of(response)
         return response
 
@@ -405,6 +410,7 @@ class ObjectReader:
             max_resume=max_resume,
             wrap_errors=wrap_errors,
             size_of_object=self._object_size,
+            send=self._send,
         )
 
     def as_file(
@@ -422,14 +428,14 @@ class ObjectReader:
 
     def _object_size(self) -> int:
         request = obj_ops.head_object(self._bucket, self._name, "size")
-        return attributes_of(self._client.send(request)).size
+        return attributes_of(self._send(request)).size
 
     # -- parallel ranged reads (num_workers) -------------------------------------------------
 
     def _parallel_plan(self, offset: int = 0) -> list[tuple[int, int]]:
         """Byte spans ``[start, end)`` to fetch, from one HEAD (size and chunk layout)."""
         request = obj_ops.head_object(self._bucket, self._name, "size,chunked")
-        attributes = attributes_of(self._client.send(request))
+        attributes = attributes_of(self._send(request))
         size = attributes.size
         if size == 0:
             raise ValueError(f"{self._name!r} is empty: nothing to read in parallel")
@@ -445,7 +451,7 @@ class ObjectReader:
         request = self._request.replace(
             headers=(*headers, ("Range", f"bytes={start}-{end - 1}")), stream=False
         )
-        data = self._client.send(request).content
+        data = self._send(request).content
         if len(data) != end - start:
             raise IncompleteBodyError(
                 f"range {start}-{end - 1} of {self._name!r} gave {len(data)} bytes, "

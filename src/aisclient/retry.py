@@ -4,6 +4,9 @@ Defaults follow the official SDK's ``RetryConfig.default()``: statuses 429/500/5
 to 5 retries with backoff 0, 6, 12, 24, 48 s; network failures up to 7 attempts with random
 exponential waits between 1 and 30 s. Added here: a total deadline, ``Retry-After`` honoured
 within it, jitter from an injected random number, and safety rules by request kind.
+
+The SDK's own ``RetryConfig`` (a urllib3 ``Retry`` plus a tenacity ``Retrying``) is accepted
+too: :class:`RetryConfig` converts it to a :class:`RetryPolicy` with :func:`policy_from_sdk`.
 """
 
 from __future__ import annotations
@@ -11,15 +14,25 @@ from __future__ import annotations
 import email.utils
 import enum
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
+
+from aisclient.errors import AISConnectionError, AISRetryableError, AISTimeoutError
 
 if TYPE_CHECKING:
     from aisclient.request import Request
 
 DEFAULT_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
+# The failures the SDK's network layer retries, as this client's exception classes. (Our
+# transport decides by failure kind, not by class; this tuple is for code written for the SDK.)
+NETWORK_RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
+    AISConnectionError,
+    AISTimeoutError,
+    AISRetryableError,
+)
 
 
 class FailureKind(enum.Enum):
@@ -63,6 +76,41 @@ def _optional_non_negative(_: object, attribute: object, value: float | None) ->
         _non_negative(_, attribute, value)
 
 
+def _finite_non_negative(_: object, attribute: object, value: float) -> None:
+    _non_negative(_, attribute, value)
+    if math.isinf(value):
+        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be finite, not {value!r}")
+
+
+def normalize_methods(value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # one method name, not its letters
+        value = (value,)
+    methods = frozenset(value)
+    for method in methods:
+        if not isinstance(method, str):
+            raise TypeError(f"status_methods must hold method names, not {method!r}")
+    return frozenset(method.upper() for method in methods)
+
+
+@frozen
+class ColdGetConf:
+    """The official SDK's cold-GET tuning, kept as a compatibility value only.
+
+    In the SDK, a read timeout on a GET from a remote bucket makes the client poll the
+    object's write lock (sized by ``est_bandwidth_bps``, for at most ``max_cold_wait``
+    seconds, with a HEAD that checks the remote when ``enable_remote_head``) before retrying.
+    **This client does not perform cold-GET lock polling** (remote buckets only; not
+    implemented): the value is accepted, compared, pickled and carried in
+    :class:`RetryPolicy` so that SDK code and configs round-trip, and has no other effect.
+    """
+
+    est_bandwidth_bps: int = field(default=1_250_000_000, validator=_non_negative)
+    max_cold_wait: int = field(default=180, validator=_non_negative)
+    enable_remote_head: bool = True
+
+
 @frozen
 class RetryPolicy:
     """Which failures to retry, how often and how long to wait. Immutable; use :meth:`replace`."""
@@ -79,6 +127,16 @@ class RetryPolicy:
     respect_retry_after: bool = True
     # Fraction (0..1) by which a status backoff is randomly shortened or lengthened.
     jitter: float = field(default=0.1, validator=_non_negative)
+    # Network wait before retry n is bounded by multiplier * exp_base ** (n - 1), clamped to
+    # [network_wait_min, network_wait_max]; random=True draws it uniformly from min to that.
+    network_wait_multiplier: float = field(default=1.0, validator=_finite_non_negative)
+    network_wait_exp_base: float = field(default=2.0, validator=_finite_non_negative)
+    network_wait_random: bool = True
+    # If set, only these methods are retried on a status (an SDK ``allowed_methods`` list);
+    # the idempotency rules of :func:`decide` apply either way.
+    status_methods: frozenset[str] | None = field(default=None, converter=normalize_methods)
+    # Carried for SDK compatibility; no cold-GET polling is done (see ColdGetConf).
+    cold_get_conf: ColdGetConf = field(factory=ColdGetConf)
 
     @staticmethod
     def default() -> RetryPolicy:
@@ -126,7 +184,13 @@ def status_backoff(policy: RetryPolicy, failures: int, rand: float) -> float:
 def network_backoff(policy: RetryPolicy, failures: int, rand: float) -> float:
     """Random exponential wait before network retry number ``failures`` (1-based)."""
     low = policy.network_wait_min
-    high = max(low, min(2.0 ** (failures - 1), policy.network_wait_max))
+    try:
+        grown = policy.network_wait_multiplier * policy.network_wait_exp_base ** (failures - 1)
+    except OverflowError:  # past any float: the cap applies (as tenacity does)
+        grown = math.inf
+    high = max(low, min(grown, policy.network_wait_max))
+    if not policy.network_wait_random:
+        return high
     return low + (high - low) * rand
 
 
@@ -150,6 +214,8 @@ def decide(
     if outcome.kind is FailureKind.STATUS:
         if outcome.status not in policy.statuses:
             return GiveUp(f"status {outcome.status} is not retried")
+        if policy.status_methods is not None and request.method not in policy.status_methods:
+            return GiveUp(f"{request.method} is not among the methods retried on a status")
         # 429 means the server did not act on the request, so any method may be resent.
         if not request.idempotent and outcome.status != 429:
             return GiveUp(f"{request.method} is not idempotent")
@@ -173,4 +239,15 @@ def decide(
     return Retry(after)
 
 
-RetryConfig = RetryPolicy  # the official SDK's name for the same idea
+# The SDK-compatibility names live in aisclient.retry_sdk; they stay importable from here.
+_SDK_NAMES = frozenset(
+    ["RetryConfig", "RetryConfigWarning", "UNBOUNDED", "as_policy", "policy_from_sdk"]
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SDK_NAMES:
+        from aisclient import retry_sdk
+
+        return getattr(retry_sdk, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

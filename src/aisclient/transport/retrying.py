@@ -10,6 +10,7 @@ from collections.abc import Callable
 from aisclient.errors import AISConnectionError
 from aisclient.request import Request
 from aisclient.retry import FailureKind, GiveUp, Outcome, RetryPolicy, decide
+from aisclient.retry_sdk import RetryConfig, as_policy
 from aisclient.transport.base import Response, Transport, redact_url
 
 log = logging.getLogger("aisclient.transport")
@@ -85,14 +86,14 @@ class RetryingTransport:
     def __init__(
         self,
         inner: Transport,
-        policy: RetryPolicy | None = None,
+        policy: RetryPolicy | RetryConfig | None = None,
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.inner = inner
-        self.policy = policy or RetryPolicy()
+        self.policy = RetryPolicy() if policy is None else as_policy(policy)
         self._sleep, self._clock, self._rand = sleep, clock, rand
 
     def send(self, request: Request) -> Response:
