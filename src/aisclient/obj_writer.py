@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from aisclient.ops import object as obj_ops
-from aisclient.request import BytesBody, FileBody, IterBody
+from aisclient.request import Body, BytesBody, FileBody, IterBody
 
 if TYPE_CHECKING:
     from aisclient.client import Client
@@ -52,17 +52,13 @@ class ObjectWriter:
         skip_vc: bool = False,
     ) -> Response:
         """PUT ``content`` (bytes, bytearray or memoryview) as the whole object."""
-        request = obj_ops.put_object(
-            self._bucket,
-            self._name,
+        return self._put(
             BytesBody(obj_ops.content_bytes(content)),
-            checksum_type=checksum_type,
-            checksum_value=checksum_value,
-            custom_metadata=custom_metadata,
-            skip_vc=skip_vc,
-            extra_query=self._extra_query,
+            checksum_type,
+            checksum_value,
+            custom_metadata,
+            skip_vc,
         )
-        return self._client.send(request)
 
     def put_file(
         self,
@@ -76,17 +72,9 @@ class ObjectWriter:
         """PUT a local file, streamed from disk (never read into memory; re-sent on retry)."""
         if not os.path.isfile(path):
             raise ValueError(f"path {os.fspath(path)!r} is not a file")
-        request = obj_ops.put_object(
-            self._bucket,
-            self._name,
-            FileBody(os.fspath(path)),
-            checksum_type=checksum_type,
-            checksum_value=checksum_value,
-            custom_metadata=custom_metadata,
-            skip_vc=skip_vc,
-            extra_query=self._extra_query,
+        return self._put(
+            FileBody(os.fspath(path)), checksum_type, checksum_value, custom_metadata, skip_vc
         )
-        return self._client.send(request)
 
     def put_iter(
         self,
@@ -107,10 +95,26 @@ class ObjectWriter:
             raise TypeError("put_iter takes an iterable of byte chunks; use put_content")
         if size is not None and size < 0:
             raise ValueError(f"size must be >= 0, got {size}")
+        return self._put(
+            IterBody(chunks if size is None else _exactly(chunks, size), size),
+            checksum_type,
+            checksum_value,
+            custom_metadata,
+            skip_vc,
+        )
+
+    def _put(
+        self,
+        body: Body,
+        checksum_type: str,
+        checksum_value: str,
+        custom_metadata: Mapping[str, str] | None,
+        skip_vc: bool,
+    ) -> Response:
         request = obj_ops.put_object(
             self._bucket,
             self._name,
-            IterBody(chunks if size is None else _exactly(chunks, size), size),
+            body,
             checksum_type=checksum_type,
             checksum_value=checksum_value,
             custom_metadata=custom_metadata,
