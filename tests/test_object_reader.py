@@ -17,6 +17,7 @@ from aisclient.errors import (
     IncompleteBodyError,
     ObjectFileReaderMaxResumeError,
 )
+from aisclient.obj_reader import ParallelBuffer
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport, RecordingTransport
@@ -218,6 +219,18 @@ def test_parallel_read_all_and_iteration() -> None:
     assert len(ranges) == 11 and "bytes=10000-10239" in ranges
     assert server.heads[0].query_value("props") == "size,chunked"
     assert b"".join(reader) == DATA
+
+
+def test_parallel_read_all_has_the_sdk_parallel_buffer_surface() -> None:
+    client, _ = make_client(ObjectServer(data=DATA))
+    reader = client.bucket("b").object("o").get_reader(num_workers=3, chunk_size=1000)
+    with reader.read_all() as result:
+        assert isinstance(result, ParallelBuffer)
+        assert len(result) == len(DATA) and result == DATA
+        assert result.buf[:10].tobytes() == DATA[:10] and result.tobytes() == DATA
+        assert result.name == ""
+    with pytest.raises(ValueError, match="closed"):
+        result.tobytes()
 
 
 def test_parallel_rejects_empty_object() -> None:

@@ -353,8 +353,9 @@ class ObjectReader:
         """Cached attributes (from :meth:`raw` or :meth:`head`); a HEAD if none yet."""
         return self._attributes if self._attributes is not None else self.head()
 
-    def read_all(self) -> bytes:
-        """The whole content in memory, in one GET (retried as a whole on network errors)."""
+    def read_all(self) -> bytes | ParallelBuffer:
+        """The whole content in memory: one GET (retried as a whole on network errors), or with
+        ``num_workers`` a :class:`ParallelBuffer` filled by ranged GETs in parallel."""
         if self._num_workers:
             return self._parallel_read_all(self._num_workers)
         response = self._send(self._request.replace(stream=False))
@@ -460,7 +461,7 @@ class ObjectReader:
             )
         return data
 
-    def _parallel_read_all(self, workers: int) -> bytes:
+    def _parallel_read_all(self, workers: int) -> ParallelBuffer:
         from concurrent.futures import ThreadPoolExecutor
 
         plan = self._parallel_plan()
@@ -472,8 +473,8 @@ class ObjectReader:
         with ThreadPoolExecutor(max_workers=min(workers, len(plan))) as pool:
             for _ in pool.map(fill, plan):
                 pass
-        # A bytearray is returned as is: copying a large object into bytes would double it.
-        return buffer  # type: ignore[return-value]
+        # Wrapped, not copied: a copy into bytes would double the memory of a large object.
+        return ParallelBuffer(buffer)
 
     def _parallel_iter(self, workers: int, offset: int) -> Iterator[bytes]:
         from collections import deque
@@ -498,3 +499,54 @@ class ObjectReader:
             finally:
                 for future in pending:
                     future.cancel()
+
+
+class ParallelBuffer:
+    """The content of a parallel read, with the official SDK's ``ParallelBuffer`` surface.
+
+    The SDK fills shared memory from forked workers; here threads fill one in-process buffer,
+    so ``name`` is empty and ``close`` just releases it. ``buf`` is a zero-copy view;
+    ``bytes(buffer)`` or ``tobytes()`` copies the content out.
+    """
+
+    def __init__(self, data: bytearray) -> None:
+        self._data: bytearray | None = data
+
+    def _require(self) -> bytearray:
+        if self._data is None:
+            raise ValueError("the ParallelBuffer is closed")
+        return self._data
+
+    @property
+    def buf(self) -> memoryview:
+        return memoryview(self._require())
+
+    @property
+    def name(self) -> str:
+        return ""
+
+    def __len__(self) -> int:
+        return len(self._require())
+
+    def tobytes(self) -> bytes:
+        return bytes(self._require())
+
+    __bytes__ = tobytes
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParallelBuffer):
+            return self._require() == other._require()
+        if isinstance(other, bytes | bytearray | memoryview):
+            return self._require() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def close(self) -> None:
+        self._data = None
+
+    def __enter__(self) -> ParallelBuffer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
