@@ -117,7 +117,7 @@ def summary(
     cached: bool = True,
     present: bool = True,
 ) -> Request:
-    """``summary-bck`` (spec 2.9a): start (``uuid=""``, 202 + job ID), then poll by ID."""
+    """``summary-bck``: start (``uuid=""``, 202 + job ID), then poll by ID."""
     check_str(uuid, "uuid")
     check_str(prefix, "prefix")
     value = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
@@ -134,7 +134,7 @@ def info(
     prefix: str = "",
     uuid: str = "",
 ) -> Request:
-    """Bucket info by HEAD (spec 2.9b): the prefix rides in the path on the first request."""
+    """Bucket info by HEAD: the prefix rides in the path on the first request."""
     check_int(flt_presence, "flt_presence")
     if flt_presence not in _PRESENCE:
         raise ValueError(f"flt_presence must be an FLTPresence value (0-5), not {flt_presence}")
@@ -269,7 +269,7 @@ def transform_bucket(
     cont_on_err: bool = False,
     etl_pipeline: Sequence[str] | None = None,
 ) -> Request:
-    """``etl-bck`` (spec 2.10 / etl 4.7): copy fields plus ``id``, ``request_timeout``,
+    """``etl-bck``: copy fields plus ``id``, ``request_timeout``,
     ``pipeline`` (``null`` when unused)."""
     fields = etl_fields(etl_name, timeout, etl_pipeline)  # checked first: a bad name sends nothing
     value = _tcb_value(
