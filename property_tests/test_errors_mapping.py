@@ -1,4 +1,4 @@
-"""error_from_response is total, and classifies the server's messages as the spec says."""
+"""error_from_response is total, and classifies the server's messages as AIS writes them."""
 
 from __future__ import annotations
 
