@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _stubs import capture
 from aisclient import Client
 from aisclient.enums import ListObjectFlag
 from aisclient.errors import (
@@ -41,28 +41,6 @@ BCK_404 = b'{"tcode":"ErrBckNotFound","message":"bucket \\"ais://b\\" does not e
 BCK_409 = b'{"message":"bucket \\"ais://b\\" already exists","status":409}'
 
 
-def capture(
-    into: list[Any], pick: Callable[[Request], Any] = lambda r: r
-) -> Callable[[Request], bool]:
-    """A StubTransport expectation that records (part of) the request and accepts it."""
-
-    def match(request: Request) -> bool:
-        into.append(pick(request))
-        return True
-
-    return match
-
-
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()
-
-
-@pytest.fixture
-def client(stub: StubTransport) -> Client:
-    return Client("http://proxy:8080", transport=stub)
-
-
 class FakeClock:
     def __init__(self) -> None:
         self.t = 0.0
@@ -74,6 +52,16 @@ class FakeClock:
 
     def now(self) -> float:
         return self.t
+
+
+@pytest.fixture
+def stub() -> StubTransport:
+    return StubTransport()
+
+
+@pytest.fixture
+def client(stub: StubTransport) -> Client:
+    return Client("http://proxy:8080", transport=stub)
 
 
 def test_constructor_shapes(client: Client) -> None:

@@ -4,12 +4,11 @@ exact requests each call sends and what it returns."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from _stubs import capture
 from aisclient import Client
 from aisclient.errors import ErrObjNotFound, InvalidBckProvider
 from aisclient.etl_config import ETLConfig
@@ -21,18 +20,6 @@ from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import StubTransport
 
 BCK = BucketRef("b")
-
-
-def capture(
-    into: list[Any], pick: Callable[[Request], Any] = lambda r: r
-) -> Callable[[Request], bool]:
-    """A StubTransport expectation that records (part of) the request and accepts it."""
-
-    def match(request: Request) -> bool:
-        into.append(pick(request))
-        return True
-
-    return match
 
 
 @pytest.fixture
