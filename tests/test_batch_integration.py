@@ -30,7 +30,7 @@ def put(client: Client, bucket: BucketRef, name: str, data: bytes) -> None:
     request = Request(
         "PUT",
         ("objects", bucket.name, name),
-        bucket.query,
+        query=bucket.query,
         body=BytesBody(data),
         probe_redirect=True,
     )
@@ -39,12 +39,16 @@ def put(client: Client, bucket: BucketRef, name: str, data: bytes) -> None:
 
 def make_bucket(client: Client) -> BucketRef:
     ref = BucketRef(f"gb-{uuid.uuid4().hex[:10]}")
-    client.send(Request("POST", ("buckets", ref.name), ref.query, body=action_body("create-bck")))
+    client.send(
+        Request("POST", ("buckets", ref.name), query=ref.query, body=action_body("create-bck"))
+    )
     return ref
 
 
 def drop_bucket(client: Client, ref: BucketRef) -> None:
-    request = Request("DELETE", ("buckets", ref.name), ref.query, body=action_body("destroy-bck"))
+    request = Request(
+        "DELETE", ("buckets", ref.name), query=ref.query, body=action_body("destroy-bck")
+    )
     with contextlib.suppress(APIRequestError):
         client.send(request).close()
 

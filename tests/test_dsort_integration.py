@@ -36,24 +36,28 @@ SHARDS, RECORDS = 3, 4
 
 def make_bucket(client: Client, prefix: str) -> BucketRef:
     ref = BucketRef(f"{prefix}-{uuid.uuid4().hex[:10]}")
-    client.send(Request("POST", ("buckets", ref.name), ref.query, body=action_body("create-bck")))
+    client.send(
+        Request("POST", ("buckets", ref.name), query=ref.query, body=action_body("create-bck"))
+    )
     return ref
 
 
 def drop_bucket(client: Client, ref: BucketRef) -> None:
-    request = Request("DELETE", ("buckets", ref.name), ref.query, body=action_body("destroy-bck"))
+    request = Request(
+        "DELETE", ("buckets", ref.name), query=ref.query, body=action_body("destroy-bck")
+    )
     with contextlib.suppress(APIRequestError):
         client.send(request).close()
 
 
 def list_names(client: Client, ref: BucketRef) -> list[str]:
     body = action_body("list", value={"props": "name,size"})
-    page = client.send_json(Request("GET", ("buckets", ref.name), ref.query, body=body))
+    page = client.send_json(Request("GET", ("buckets", ref.name), query=ref.query, body=body))
     return sorted(entry["name"] for entry in page.get("entries") or [])
 
 
 def get(client: Client, ref: BucketRef, name: str) -> bytes:
-    return client.send(Request("GET", ("objects", ref.name, name), ref.query)).content
+    return client.send(Request("GET", ("objects", ref.name, name), query=ref.query)).content
 
 
 def shard(index: int) -> bytes:
@@ -76,7 +80,7 @@ def shards(client: Client) -> Iterator[BucketRef]:
         put = Request(
             "PUT",
             ("objects", ref.name, f"shard-{index}.tar"),
-            ref.query,
+            query=ref.query,
             body=BytesBody(shard(index)),
             probe_redirect=True,
         )

@@ -165,7 +165,7 @@ def test_plan_start_with_ekm_uploads_the_map_first() -> None:
     assert upload == Request(
         "PUT",
         ("objects", "in", "ekm-file.json"),
-        (("provider", "ais"),),
+        query=(("provider", "ais"),),
         body=BytesBody(b'{"o-{0..9}.tar":["r1"]}', "application/json"),
         probe_redirect=True,
     )
@@ -179,14 +179,14 @@ def test_requests() -> None:
     assert ops.start({"a": 1}) == Request(
         "POST", ("sort",), body=JsonBody.of({"a": 1}), idempotent=False
     )
-    assert ops.job_info("srt-1") == Request("GET", ("sort",), (("uuid", "srt-1"),))
-    assert ops.abort("srt-1") == Request("DELETE", ("sort", "abort"), (("uuid", "srt-1"),))
+    assert ops.job_info("srt-1") == Request("GET", ("sort",), query=(("uuid", "srt-1"),))
+    assert ops.abort("srt-1") == Request("DELETE", ("sort", "abort"), query=(("uuid", "srt-1"),))
     assert ops.remove("srt-1") == Request(
-        "DELETE", ("sort",), (("uuid", "srt-1"),), idempotent=False
+        "DELETE", ("sort",), query=(("uuid", "srt-1"),), idempotent=False
     )
     assert ops.list_jobs() == Request("GET", ("sort",))
     assert ops.list_jobs("^srt-", True) == Request(
-        "GET", ("sort",), (("regex", "^srt-"), ("only_active", "true"))
+        "GET", ("sort",), query=(("regex", "^srt-"), ("only_active", "true"))
     )
     for builder in (ops.job_info, ops.abort, ops.remove):
         with pytest.raises(ValueError, match="job id"):

@@ -57,14 +57,20 @@ def test_context_manager_swallows_the_errors(etl: Etl) -> None:
 @pytest.fixture
 def plain_object(client: Client) -> Iterator[tuple[BucketRef, str]]:
     ref = BucketRef(f"etl-{uuid.uuid4().hex[:10]}")
-    client.send(Request("POST", ("buckets", ref.name), ref.query, body=action_body("create-bck")))
+    client.send(
+        Request("POST", ("buckets", ref.name), query=ref.query, body=action_body("create-bck"))
+    )
     put = Request(
-        "PUT", ("objects", ref.name, "obj"), ref.query, body=BytesBody(b"raw"), probe_redirect=True
+        "PUT",
+        ("objects", ref.name, "obj"),
+        query=ref.query,
+        body=BytesBody(b"raw"),
+        probe_redirect=True,
     )
     client.send(put).close()
     yield ref, "obj"
     client.send(
-        Request("DELETE", ("buckets", ref.name), ref.query, body=action_body("destroy-bck"))
+        Request("DELETE", ("buckets", ref.name), query=ref.query, body=action_body("destroy-bck"))
     ).close()
 
 

@@ -156,8 +156,10 @@ def test_lifecycle_requests() -> None:
     assert ops.logs("my-etl1", "t1") == Request(
         "GET", ("etl", "my-etl1", "logs", "t1"), timeout=FIVE_MIN
     )
-    assert ops.details("my-etl1") == Request("GET", ("etl", "my-etl1"), (("uuid", ""),))
-    assert ops.details("my-etl1", "job1") == Request("GET", ("etl", "my-etl1"), (("uuid", "job1"),))
+    assert ops.details("my-etl1") == Request("GET", ("etl", "my-etl1"), query=(("uuid", ""),))
+    assert ops.details("my-etl1", "job1") == Request(
+        "GET", ("etl", "my-etl1"), query=(("uuid", "job1"),)
+    )
     assert ops.health("my-etl1") == Request("GET", ("etl", "my-etl1", "health"))
     assert ops.metrics("my-etl1") == Request("GET", ("etl", "my-etl1", "metrics"))
     assert ops.list_etls() == Request("GET", ("etl",))

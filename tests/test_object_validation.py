@@ -209,8 +209,8 @@ def test_empty_component_message_says_why(client: Client) -> None:
 @pytest.mark.parametrize("name", ["a//b", "/lead", "a\x00b"])
 def test_reads_of_such_names_are_still_sent(client: Client, stub: StubTransport, name: str) -> None:
     # The objects may already exist (written by another client): GET and HEAD go out intact.
-    stub.expect(Request("GET", ("objects", "b", name), BCK.query), BytesResponse(200, b"old"))
-    stub.expect(Request("HEAD", ("objects", "b", name), (*BCK.query, ("props", "name,size"))))
+    stub.expect(Request("GET", ("objects", "b", name), query=BCK.query), BytesResponse(200, b"old"))
+    stub.expect(Request("HEAD", ("objects", "b", name), query=(*BCK.query, ("props", "name,size"))))
     assert obj(client, name).get_reader().read_all() == b"old"
     obj(client, name).head()
 

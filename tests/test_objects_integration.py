@@ -290,7 +290,9 @@ def test_empty_path_components_are_not_kept_by_the_server(bucket) -> None:  # ty
     # such names stay allowed, for objects that already exist.
     for name, data in (("a//b", b"double"), ("/lead", b"leading")):
         path = ("objects", bucket.name, name)
-        put = Request("PUT", path, bucket.ref.query, (), BytesBody(data), probe_redirect=True)
+        put = Request(
+            "PUT", path, query=bucket.ref.query, body=BytesBody(data), probe_redirect=True
+        )
         bucket.client.send(put)
     # A control object with a plain name must always list, so an empty (broken) listing
     # fails here instead of passing the subset check below vacuously.

@@ -41,7 +41,9 @@ def make(endpoint: str) -> Urllib3Transport:
 
 
 def put(body: object, *headers: tuple[str, str]) -> Request:
-    return Request("PUT", ("objects", "b", "o"), (("provider", "ais"),), headers, body)  # type: ignore[arg-type]
+    return Request(
+        "PUT", ("objects", "b", "o"), query=(("provider", "ais"),), headers=headers, body=body
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture

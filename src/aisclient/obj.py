@@ -10,8 +10,9 @@ from aisclient.models.object import ObjectProps
 from aisclient.obj_reader import ObjectReader, header_source, parse_byte_range
 from aisclient.obj_writer import ObjectWriter
 from aisclient.ops import object as obj_ops
+from aisclient.ops._common import object_url
 from aisclient.provider import BucketRef, Namespace, Provider
-from aisclient.request import Request, render_url
+from aisclient.request import Pairs
 
 if TYPE_CHECKING:
     from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
@@ -111,13 +112,10 @@ class Object:
         ETL parameters are encoded as a GET sends them (dict args as JSON), not as the SDK's
         ``get_url`` does (a Python repr).
         """
-        query = self._bucket.query
-        if archpath:
-            query += (("archpath", archpath),)
+        query: Pairs = (("archpath", archpath),) if archpath else ()
         if etl is not None:
             query += etl.query_pairs()
-        request = Request("GET", ("objects", self._bucket.name, self._name), query)
-        return render_url(self._client.endpoint, request)
+        return object_url(self._client.endpoint, self._bucket, self._name, query)
 
     # -- properties --------------------------------------------------------------------------
 

@@ -122,14 +122,16 @@ class Request:
 
     method: str = field(converter=_upper)
     path: tuple[str, ...]
-    query: Pairs = ()
-    headers: Pairs = ()
-    body: Body | None = None
-    idempotent: bool = Factory(_default_idempotent, takes_self=True)
-    stream: bool = False
-    endpoint: str | None = None
-    probe_redirect: bool = False
-    timeout: Timeout | None = None
+    # Everything after the path is named at the call site: ``Request("GET", path, stream=True)``
+    # reads as what it is, where positional booleans would not.
+    query: Pairs = field(default=(), kw_only=True)
+    headers: Pairs = field(default=(), kw_only=True)
+    body: Body | None = field(default=None, kw_only=True)
+    idempotent: bool = field(default=Factory(_default_idempotent, takes_self=True), kw_only=True)
+    stream: bool = field(default=False, kw_only=True)
+    endpoint: str | None = field(default=None, kw_only=True)
+    probe_redirect: bool = field(default=False, kw_only=True)
+    timeout: Timeout | None = field(default=None, kw_only=True)
 
     @property
     def replayable(self) -> bool:

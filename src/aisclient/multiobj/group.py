@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from aisclient.batch.batch import bucket_ref as _as_bucket_ref
 from aisclient.multiobj.collection import ObjectCollection, ObjectNames, ObjectRange, ObjectTemplate
 from aisclient.ops import multiobj as ops
-from aisclient.ops._common import object_path
+from aisclient.ops._common import object_url
 from aisclient.provider import BucketRef
-from aisclient.request import Request, render_url
+from aisclient.request import Request
 
 if TYPE_CHECKING:
     from aisclient.client import Client
@@ -261,9 +261,9 @@ class ObjectGroup:
     def list_urls(self, prefix: str = "", etl: Any = None) -> Iterable[str]:
         """Full object URLs of the selection (``prefix`` is ignored, as in the official SDK)."""
         base = self.client.endpoint
-        query = self._ref.query + _etl_pairs(etl)
+        query = _etl_pairs(etl)
         for name in self._collection:
-            yield render_url(base, Request("GET", object_path(self._ref, name), query=query))
+            yield object_url(base, self._ref, name, query)
 
     def list_all_objects_iter(
         self, prefix: str = "", props: str | None = "name,size"

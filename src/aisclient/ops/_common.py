@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aisclient.provider import BucketRef
-from aisclient.request import JsonBody
+from aisclient.request import JsonBody, Pairs, Request, render_url
 
 BUCKETS = "buckets"
 OBJECTS = "objects"
@@ -23,6 +23,12 @@ def bucket_path(bucket: BucketRef) -> tuple[str, ...]:
 
 def object_path(bucket: BucketRef, name: str) -> tuple[str, ...]:
     return (OBJECTS, bucket.name, name)
+
+
+def object_url(endpoint: str, bucket: BucketRef, name: str, extra_query: Pairs = ()) -> str:
+    """The full GET URL of one object (with the bucket's provider/namespace query)."""
+    request = Request("GET", object_path(bucket, name), query=bucket.query + extra_query)
+    return render_url(endpoint, request)
 
 
 def flag(value: bool) -> str:

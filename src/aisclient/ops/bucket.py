@@ -33,11 +33,15 @@ def create_bucket(
     if dont_head_remote:
         query += (("dont_head_remote_bck", "true"),)
     value = dict(props) if props else None
-    return Request("POST", bucket_path(bucket), query, (), action_body("create-bck", value=value))
+    return Request(
+        "POST", bucket_path(bucket), query=query, body=action_body("create-bck", value=value)
+    )
 
 
 def destroy_bucket(bucket: BucketRef) -> Request:
-    return Request("DELETE", bucket_path(bucket), bucket.query, (), action_body("destroy-bck"))
+    return Request(
+        "DELETE", bucket_path(bucket), query=bucket.query, body=action_body("destroy-bck")
+    )
 
 
 def head_bucket(
@@ -49,7 +53,7 @@ def head_bucket(
         query += (("presence", str(int(presence))),)
     if dont_add_remote:
         query += (("dont_add_remote_bck_md", "true"),)
-    return Request("HEAD", bucket_path(bucket), query)
+    return Request("HEAD", bucket_path(bucket), query=query)
 
 
 def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
@@ -57,11 +61,13 @@ def set_bucket_props(bucket: BucketRef, props: Mapping[str, Any]) -> Request:
     if not props:
         raise ValueError("set_props needs at least one property to change")
     body = action_body("set-bprops", value=dict(props))
-    return Request("PATCH", bucket_path(bucket), bucket.query, (), body)
+    return Request("PATCH", bucket_path(bucket), query=bucket.query, body=body)
 
 
 def reset_bucket_props(bucket: BucketRef) -> Request:
-    return Request("PATCH", bucket_path(bucket), bucket.query, (), action_body("reset-bprops"))
+    return Request(
+        "PATCH", bucket_path(bucket), query=bucket.query, body=action_body("reset-bprops")
+    )
 
 
 def list_objects(
@@ -106,7 +112,9 @@ def list_objects(
     if start_after:
         value["start_after"] = start_after
     body = action_body("list", value=value)
-    return Request("GET", bucket_path(bucket), bucket.query, headers, body, True)
+    return Request(
+        "GET", bucket_path(bucket), query=bucket.query, headers=headers, body=body, idempotent=True
+    )
 
 
 def summary(
@@ -122,7 +130,7 @@ def summary(
     check_str(prefix, "prefix")
     value = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
     return Request(
-        "GET", bucket_path(bucket), bucket.query, (), action_body("summary-bck", value=value)
+        "GET", bucket_path(bucket), query=bucket.query, body=action_body("summary-bck", value=value)
     )
 
 
@@ -149,7 +157,7 @@ def info(
     )
     if uuid:
         query += (("uuid", uuid),)
-    return Request("HEAD", path, query)
+    return Request("HEAD", path, query=query)
 
 
 def copy_fields(
@@ -249,7 +257,9 @@ def copy_bucket(
         cont_on_err=cont_on_err,
     )
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", bucket_path(bucket), query, (), action_body("copy-bck", value=value))
+    return Request(
+        "POST", bucket_path(bucket), query=query, body=action_body("copy-bck", value=value)
+    )
 
 
 def transform_bucket(
@@ -285,7 +295,9 @@ def transform_bucket(
     )
     value.update(fields)
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", bucket_path(bucket), query, (), action_body("etl-bck", value=value))
+    return Request(
+        "POST", bucket_path(bucket), query=query, body=action_body("etl-bck", value=value)
+    )
 
 
 def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
@@ -293,13 +305,13 @@ def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:
     if to_bucket.name == bucket.name:
         raise ValueError(f"cannot rename bucket {bucket.name!r} to itself")
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request("POST", bucket_path(bucket), query, (), action_body("move-bck"))
+    return Request("POST", bucket_path(bucket), query=query, body=action_body("move-bck"))
 
 
 def evict_bucket(bucket: BucketRef, keep_md: bool = False) -> Request:
     """``evict-remote-bck``: drop a remote bucket's in-cluster objects."""
     query = (*bucket.query, ("keep_bck_md", flag(keep_md)))
-    return Request("DELETE", bucket_path(bucket), query, (), action_body("evict-remote-bck"))
+    return Request("DELETE", bucket_path(bucket), query=query, body=action_body("evict-remote-bck"))
 
 
 def create_inventory(
@@ -327,17 +339,17 @@ def create_inventory(
     if force:
         value["force"] = True
     body = action_body("create-inventory", value=value)
-    return Request("POST", bucket_path(bucket), bucket.query, (), body)
+    return Request("POST", bucket_path(bucket), query=bucket.query, body=body)
 
 
 def destroy_inventory(bucket: BucketRef, name: str = "") -> Request:
     body = action_body("destroy-inventory", name=name)
-    return Request("DELETE", bucket_path(bucket), bucket.query, (), body)
+    return Request("DELETE", bucket_path(bucket), query=bucket.query, body=body)
 
 
 def show_inventory(bucket: BucketRef, name: str = "") -> Request:
     body = action_body("show-inventory", name=name)
-    return Request("GET", bucket_path(bucket), bucket.query, (), body)
+    return Request("GET", bucket_path(bucket), query=bucket.query, body=body)
 
 
 def bucket_action(
@@ -350,4 +362,6 @@ def bucket_action(
 ) -> Request:
     """Any action message on the bucket endpoint (the SDK's ``make_request``)."""
     query = tuple((str(k), str(v)) for k, v in params.items()) if params else bucket.query
-    return Request(method.upper(), bucket_path(bucket), query, (), action_body(action, name, value))
+    return Request(
+        method.upper(), bucket_path(bucket), query=query, body=action_body(action, name, value)
+    )

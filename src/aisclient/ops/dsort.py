@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from attrs import evolve, field, frozen
 
+from aisclient.ops._common import object_path, object_url
 from aisclient.provider import BucketRef, Namespace, Provider
-from aisclient.request import BytesBody, JsonBody, Request, render_url
+from aisclient.request import BytesBody, JsonBody, Request
 
 SORT = "sort"
 EKM_OBJECT = "ekm-file.json"
@@ -341,7 +342,7 @@ def put_ekm(bucket: BucketRef, ekm: ExternalKeyMap) -> Request:
     data = json.dumps(ekm.as_dict(), separators=(",", ":")).encode()
     return Request(
         "PUT",
-        ("objects", bucket.name, EKM_OBJECT),
+        object_path(bucket, EKM_OBJECT),
         query=bucket.query,
         body=BytesBody(data, "application/json"),
         probe_redirect=True,
@@ -350,7 +351,7 @@ def put_ekm(bucket: BucketRef, ekm: ExternalKeyMap) -> Request:
 
 def ekm_url(endpoint: str, bucket: BucketRef) -> str:
     """The GET URL of the uploaded key map, which the targets fetch."""
-    return render_url(endpoint, Request("GET", ("objects", bucket.name, EKM_OBJECT), bucket.query))
+    return object_url(endpoint, bucket, EKM_OBJECT)
 
 
 def plan_start(framework: DsortFramework, endpoint: str) -> tuple[Request | None, dict[str, Any]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
 from aisclient.etl_config import ETLConfig, etl_pairs
-from aisclient.ops._common import BUCKETS, OBJECTS, action_body, flag
+from aisclient.ops._common import BUCKETS, OBJECTS, action_body, flag, object_path
 from aisclient.provider import BucketRef
 from aisclient.request import Body, BytesBody, Request
 
@@ -24,7 +24,6 @@ PROPS_ATTRIBUTES = "checksum,atime,version,custom"
 
 APPEND = "append"
 FLUSH = "flush"
-HDR_APPEND_HANDLE = "Ais-Append-Handle"
 
 
 def check_write_name(name: str) -> str:
@@ -59,10 +58,6 @@ def check_write_name(name: str) -> str:
     if "." in name and any(part in (".", "..") for part in name.split("/")):
         raise ValueError(f"object name {name!r} must not have '.' or '..' as a path component")
     return name
-
-
-def _path(bucket: BucketRef, name: str) -> tuple[str, str, str]:
-    return (OBJECTS, bucket.name, name)
 
 
 def _check_type(param: str, value: object, cls: type) -> None:
@@ -137,7 +132,7 @@ def get_object(
         headers = (("Range", byte_range),)
     if blob is not None:
         headers += blob.header_pairs()
-    return Request("GET", _path(bucket, name), query, headers, None, True, stream)
+    return Request("GET", object_path(bucket, name), query=query, headers=headers, stream=stream)
 
 
 def head_object(
@@ -156,12 +151,18 @@ def head_object(
         query += (("presence", str(int(presence))),)
     if latest:
         query += (("latest-ver", "true"),)
-    return Request("HEAD", _path(bucket, name), query, (), None, True)
+    return Request("HEAD", object_path(bucket, name), query=query)
 
 
 def check_lock(bucket: BucketRef, name: str) -> Request:
     """``check-lock``: 200 unlocked, 202 read-locked, 423 write-locked."""
-    return Request("POST", _path(bucket, name), bucket.query, (), action_body("check-lock"), True)
+    return Request(
+        "POST",
+        object_path(bucket, name),
+        query=bucket.query,
+        body=action_body("check-lock"),
+        idempotent=True,
+    )
 
 
 # -- writes ------------------------------------------------------------------------------------
@@ -204,7 +205,14 @@ def put_object(
         query += (("skip_vc", "true"),)
     headers = checksum_headers(checksum_type, checksum_value)
     headers += _custom_md_headers(custom_metadata)
-    return Request("PUT", _path(bucket, name), query, headers, body, True, probe_redirect=True)
+    return Request(
+        "PUT",
+        object_path(bucket, name),
+        query=query,
+        headers=headers,
+        body=body,
+        probe_redirect=True,
+    )
 
 
 def append_object(
@@ -241,18 +249,24 @@ def append_object(
     headers = checksum_headers(checksum_type, checksum_value)
     body = BytesBody(data) if data or not flush else None
     return Request(
-        "PUT", _path(bucket, name), query, headers, body, False, probe_redirect=body is not None
+        "PUT",
+        object_path(bucket, name),
+        query=query,
+        headers=headers,
+        body=body,
+        idempotent=False,
+        probe_redirect=body is not None,
     )
 
 
 def delete_object(bucket: BucketRef, name: str) -> Request:
-    return Request("DELETE", _path(bucket, name), bucket.query)
+    return Request("DELETE", object_path(bucket, name), query=bucket.query)
 
 
 def evict_object(bucket: BucketRef, name: str) -> Request:
     """Drop the in-cluster copy of one remote object: DELETE with an action body."""
     body = action_body("evict-listrange", name=f"{bucket.name}/{name}")
-    return Request("DELETE", _path(bucket, name), bucket.query, (), body)
+    return Request("DELETE", object_path(bucket, name), query=bucket.query, body=body)
 
 
 def copy_object(
@@ -273,7 +287,7 @@ def copy_object(
         ("synchronize", flag(sync)),
         *etl_pairs(etl),
     )
-    return Request("PUT", _path(bucket, name), query)
+    return Request("PUT", object_path(bucket, name), query=query)
 
 
 def rename_object(bucket: BucketRef, name: str, new_name: str) -> Request:
@@ -282,7 +296,10 @@ def rename_object(bucket: BucketRef, name: str, new_name: str) -> Request:
     if new_name == name:
         raise ValueError(f"cannot rename {name!r} to itself")
     return Request(
-        "POST", _path(bucket, name), bucket.query, (), action_body("rename-obj", name=new_name)
+        "POST",
+        object_path(bucket, name),
+        query=bucket.query,
+        body=action_body("rename-obj", name=new_name),
     )
 
 
@@ -297,7 +314,9 @@ def set_custom_props(
     query = bucket.query
     if replace_existing:
         query += (("set-new-custom", "true"),)
-    return Request("PATCH", _path(bucket, name), query, (), action_body("", value=value))
+    return Request(
+        "PATCH", object_path(bucket, name), query=query, body=action_body("", value=value)
+    )
 
 
 def promote(
@@ -324,7 +343,7 @@ def promote(
         "notshr": src_not_file_share,
     }
     body = action_body("promote", name=path, value=value)
-    return Request("POST", (OBJECTS, bucket.name), bucket.query, (), body)
+    return Request("POST", (OBJECTS, bucket.name), query=bucket.query, body=body)
 
 
 def blob_download(
@@ -342,7 +361,7 @@ def blob_download(
     if num_workers:
         value["num-workers"] = int(num_workers)
     body = action_body("blob-download", name=name, value=value)
-    return Request("POST", (OBJECTS, bucket.name), bucket.query, (), body)
+    return Request("POST", (OBJECTS, bucket.name), query=bucket.query, body=body)
 
 
 def prefetch_objects(
@@ -365,7 +384,7 @@ def prefetch_objects(
     if num_workers:
         value["num-workers"] = int(num_workers)
     body = action_body("prefetch-listrange", value=value)
-    return Request("POST", (BUCKETS, bucket.name), bucket.query, (), body)
+    return Request("POST", (BUCKETS, bucket.name), query=bucket.query, body=body)
 
 
 # -- multipart upload --------------------------------------------------------------
@@ -373,7 +392,9 @@ def prefetch_objects(
 
 def mpt_create(bucket: BucketRef, name: str) -> Request:
     check_write_name(name)
-    return Request("POST", _path(bucket, name), bucket.query, (), action_body("mpt-upload"))
+    return Request(
+        "POST", object_path(bucket, name), query=bucket.query, body=action_body("mpt-upload")
+    )
 
 
 def mpt_part_query(upload_id: str, part_number: int) -> Pairs:
@@ -389,9 +410,14 @@ def mpt_put_part(
 def mpt_complete(bucket: BucketRef, name: str, upload_id: str, parts: Iterable[int]) -> Request:
     value = [{"part-number": int(number), "etag": ""} for number in parts]
     query = (*bucket.query, ("uploadId", upload_id))
-    return Request("POST", _path(bucket, name), query, (), action_body("mpt-complete", value=value))
+    return Request(
+        "POST",
+        object_path(bucket, name),
+        query=query,
+        body=action_body("mpt-complete", value=value),
+    )
 
 
 def mpt_abort(bucket: BucketRef, name: str, upload_id: str) -> Request:
     query = (*bucket.query, ("uploadId", upload_id))
-    return Request("DELETE", _path(bucket, name), query, (), action_body("mpt-abort"))
+    return Request("DELETE", object_path(bucket, name), query=query, body=action_body("mpt-abort"))
