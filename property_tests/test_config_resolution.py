@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import pickle
+import tempfile
 import warnings
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -30,7 +32,12 @@ endpoints = st.builds(
     st.integers(1, 65535),
     st.booleans(),
 )
-paths = st.text(st.characters(codec="utf-8", exclude_characters="§\x00"), min_size=1, max_size=20)
+# Resolution checks that certificate files exist, so paths are drawn from real files.
+_FILES = Path(tempfile.mkdtemp(prefix="aisclient-paths-"))
+_NAMES = ["ca.pem", "client.pem", "client key.pem", "ünïcode.pem", "a,b;c.pem", "x" * 40]
+for _name in _NAMES:
+    (_FILES / _name).write_text("not a real certificate")
+paths = st.sampled_from([str(_FILES / name) for name in _NAMES])
 seconds = st.one_of(
     st.integers(1, 10**6), st.floats(min_value=1e-3, max_value=1e6, allow_nan=False)
 )
@@ -203,7 +210,10 @@ def test_client_cert_precedence(explicit: Any, crt: str | None, key: str | None)
         assert (tls.client_cert, tls.client_key) == (None, None)
 
 
-tokens = st.text(min_size=1, max_size=30).map(lambda s: "tk§" + s)
+# What a header can carry: no control characters, nothing past Latin-1, no edge whitespace
+# (which resolution strips).
+token_chars = st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_categories=("Cc", "Zs"))
+tokens = st.text(token_chars, min_size=1, max_size=30).map(lambda s: "tk§" + s)
 
 
 @EXAMPLES

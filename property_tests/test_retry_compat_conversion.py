@@ -21,18 +21,20 @@ from urllib3.response import HTTPResponse
 
 from aisclient.request import IDEMPOTENT_METHODS, Request
 from aisclient.retry import (
-    UNBOUNDED,
     ColdGetConf,
     FailureKind,
     Outcome,
     Retry,
-    RetryConfig,
-    RetryConfigWarning,
     RetryPolicy,
     decide,
     network_backoff,
-    policy_from_sdk,
     status_backoff,
+)
+from aisclient.retry_sdk import (
+    UNBOUNDED,
+    RetryConfig,
+    RetryConfigWarning,
+    policy_from_sdk,
 )
 
 EXAMPLES = settings(max_examples=300, deadline=None)

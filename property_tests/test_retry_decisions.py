@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aisclient.clock import Clock
 from aisclient.errors import AISConnectionError, AISTimeoutError
 from aisclient.request import BytesBody, IterBody, JsonBody, Request
 from aisclient.retry import (
@@ -72,6 +73,9 @@ def simulate(
     rand: float,
 ) -> tuple[Run, Response | BaseException]:
     run = Run()
+    clock = Clock(
+        sleep=lambda seconds: sleep(seconds), monotonic=lambda: run.now, random=lambda: rand
+    )
     last_kind: list[str] = []
 
     def sleep(seconds: float) -> None:
@@ -86,6 +90,9 @@ def simulate(
         run.attempts += 1
         assert run.attempts <= 100, "the loop must end"
         run.now += durations[index % len(durations)]
+        if isinstance(req.body, IterBody):
+            for _ in req.body.source:  # the attempt sends the body before its answer
+                pass
         answer = script[index] if index < len(script) else (200, None)
         if isinstance(answer, str):
             last_kind.append("network")
@@ -99,9 +106,7 @@ def simulate(
         return BytesResponse(code, b"", headers)
 
     try:
-        result: Response | BaseException = send_with_retry(
-            send_once, request, policy, sleep=sleep, clock=lambda: run.now, rand=lambda: rand
-        )
+        result: Response | BaseException = send_with_retry(send_once, request, policy, clock=clock)
     except AISConnectionError as err:
         result = err
     return run, result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -303,12 +304,15 @@ def test_resolve_config_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPa
     assert (config.endpoint, config.max_pool_size) == ("http://from-env:1", 3)
 
 
-def test_config_values_compare_hash_and_pickle() -> None:
+def test_config_values_compare_hash_and_pickle(tmp_path: Path) -> None:
+    c, k, ca = (str(tmp_path / name) for name in ("c", "k", "ca"))
+    for path in (c, k, ca):
+        Path(path).write_text("x")
     config = resolve_config(
-        EP, token="s3cr3t", timeout=(1, 0), client_cert=("/c", "/k"), ca_cert="/ca", env={}
+        EP, token="s3cr3t", timeout=(1, 0), client_cert=(c, k), ca_cert=ca, env={}
     )
     same = resolve_config(
-        EP, token="s3cr3t", timeout=(1, 0), client_cert=("/c", "/k"), ca_cert="/ca", env={}
+        EP, token="s3cr3t", timeout=(1, 0), client_cert=(c, k), ca_cert=ca, env={}
     )
     assert config == same and hash(config) == hash(same)
     assert pickle.loads(pickle.dumps(config)) == config

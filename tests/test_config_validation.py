@@ -36,6 +36,8 @@ def test_client_cert_pair_length_is_checked() -> None:
 
 
 def test_valid_tls_and_retry_arguments_resolve(tmp_path: Path) -> None:
+    for name in ("ca.pem", "c.pem", "k.pem", "both.pem", "e.pem", "e.key"):
+        (tmp_path / name).write_text("x")
     policy = RetryPolicy(status_retries=1)
     config = resolve_config(
         URL,
@@ -55,5 +57,9 @@ def test_valid_tls_and_retry_arguments_resolve(tmp_path: Path) -> None:
         str(tmp_path / "both.pem"),
         None,
     )
-    from_env = resolve_config(URL, env={"AIS_CRT": "e.pem", "AIS_CRT_KEY": "e.key"})
-    assert (from_env.tls.client_cert, from_env.tls.client_key) == ("e.pem", "e.key")
+    env = {"AIS_CRT": str(tmp_path / "e.pem"), "AIS_CRT_KEY": str(tmp_path / "e.key")}
+    from_env = resolve_config(URL, env=env)
+    assert (from_env.tls.client_cert, from_env.tls.client_key) == (
+        env["AIS_CRT"],
+        env["AIS_CRT_KEY"],
+    )

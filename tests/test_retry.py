@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+from aisclient.clock import FakeClock
 from aisclient.errors import AISConnectionError, AISTimeoutError
 from aisclient.request import IterBody, JsonBody, Request
 from aisclient.retry import (
@@ -14,13 +15,13 @@ from aisclient.retry import (
     GiveUp,
     Outcome,
     Retry,
-    RetryConfig,
     RetryPolicy,
     decide,
     network_backoff,
     parse_retry_after,
     status_backoff,
 )
+from aisclient.retry_sdk import RetryConfig
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport
 from aisclient.transport.retrying import RetryingTransport, send_with_retry
@@ -173,19 +174,6 @@ def test_policy_is_a_value() -> None:
 # -- the loop -----------------------------------------------------------------------------
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def scripted(*answers: int | BaseException) -> tuple[list[Request], MockTransport]:
     seen: list[Request] = []
     queue = list(answers)
@@ -206,39 +194,31 @@ def refused() -> AISConnectionError:
 
 def test_loop_retries_statuses_and_returns_the_success() -> None:
     seen, inner = scripted(503, 502, 200)
-    clock = Clock()
-    response = send_with_retry(
-        inner.send, GET, RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 0.5
-    )
+    clock = FakeClock(random=0.5)
+    response = send_with_retry(inner.send, GET, RetryPolicy(), clock=clock.clock)
     assert response.status == 200 and len(seen) == 3 and clock.sleeps == [0.0, 6.0]
 
 
 def test_loop_returns_the_last_error_status_to_be_mapped_by_the_caller() -> None:
     _, inner = scripted(*[500] * 6)
-    clock = Clock()
-    response = send_with_retry(
-        inner.send, GET, RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 0.5
-    )
+    clock = FakeClock(random=0.5)
+    response = send_with_retry(inner.send, GET, RetryPolicy(), clock=clock.clock)
     assert response.status == 500 and response.text == "status 500"
 
 
 def test_loop_raises_the_network_error_after_the_last_attempt() -> None:
     seen, inner = scripted(*[refused() for _ in range(7)])
-    clock = Clock()
+    clock = FakeClock(random=0.0)
     with pytest.raises(AISConnectionError) as info:
-        send_with_retry(
-            inner.send, GET, RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 0.0
-        )
+        send_with_retry(inner.send, GET, RetryPolicy(), clock=clock.clock)
     assert len(seen) == 7 and clock.sleeps == [1.0] * 6
     assert info.value.__notes__ == ["not retried: gave up after 7 attempts"]
 
 
 def test_status_and_network_failures_are_counted_apart() -> None:
     seen, inner = scripted(503, refused(), 503, refused(), 200)
-    clock = Clock()
-    response = send_with_retry(
-        inner.send, GET, RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 0.5
-    )
+    clock = FakeClock(random=0.5)
+    response = send_with_retry(inner.send, GET, RetryPolicy(), clock=clock.clock)
     assert response.status == 200 and len(seen) == 5
     assert clock.sleeps == [0.0, 1.0, 6.0, 1.5]
 
@@ -247,7 +227,7 @@ def test_errors_without_a_phase_are_not_retried() -> None:
     tls = AISConnectionError("TLS failure", method="GET", url="http://h")
     seen, inner = scripted(tls, 200)
     with pytest.raises(AISConnectionError):
-        send_with_retry(inner.send, GET, RetryPolicy(), sleep=Clock().sleep)
+        send_with_retry(inner.send, GET, RetryPolicy(), clock=FakeClock().clock)
     assert len(seen) == 1
 
 
@@ -255,14 +235,13 @@ def test_read_timeout_of_a_post_is_raised_at_once() -> None:
     timeout = AISTimeoutError("slow", method="POST", url="http://h", phase="read")
     seen, inner = scripted(timeout, 200)
     with pytest.raises(AISTimeoutError):
-        send_with_retry(inner.send, POST, RetryPolicy(), sleep=Clock().sleep)
+        send_with_retry(inner.send, POST, RetryPolicy(), clock=FakeClock().clock)
     assert len(seen) == 1
 
 
 def test_retrying_transport_wraps_any_transport() -> None:
     seen, inner = scripted(429, 200)
-    clock = Clock()
-    transport = RetryingTransport(inner, sleep=clock.sleep, clock=clock, rand=lambda: 0.5)
+    transport = RetryingTransport(inner, clock=FakeClock(random=0.5).clock)
     assert transport.policy == RetryPolicy()
     assert transport.send(POST).status == 200 and len(seen) == 2
 
@@ -274,5 +253,5 @@ def test_retried_responses_are_closed() -> None:
         responses.append(BytesResponse(503 if len(responses) == 0 else 200))
         return responses[-1]
 
-    send_with_retry(MockTransport(handler).send, GET, RetryPolicy(), sleep=Clock().sleep)
+    send_with_retry(MockTransport(handler).send, GET, RetryPolicy(), clock=FakeClock().clock)
     assert responses[0].closed and not responses[1].closed

@@ -17,23 +17,26 @@ import urllib3
 import aisclient
 from _httpserver import TestServer
 from aisclient import Client
+from aisclient.clock import FakeClock
 from aisclient.config import ClientConfig, resolve_config
 from aisclient.errors import AISConnectionError, AISError, AISRetryableError, AISTimeoutError
 from aisclient.request import JsonBody, Request
 from aisclient.retry import (
-    NETWORK_RETRY_EXCEPTIONS,
-    UNBOUNDED,
     ColdGetConf,
     FailureKind,
     GiveUp,
     Outcome,
     Retry,
-    RetryConfig,
-    RetryConfigWarning,
     RetryPolicy,
-    as_policy,
     decide,
     network_backoff,
+)
+from aisclient.retry_sdk import (
+    NETWORK_RETRY_EXCEPTIONS,
+    UNBOUNDED,
+    RetryConfig,
+    RetryConfigWarning,
+    as_policy,
     policy_from_sdk,
 )
 from aisclient.transport.base import BytesResponse
@@ -420,7 +423,7 @@ def test_retrying_transport_accepts_an_sdk_config(no_warnings: None) -> None:
         return BytesResponse(503)
 
     sdk = RetryConfig(urllib3.Retry(total=2, status_forcelist=[503]), None)
-    transport = RetryingTransport(MockTransport(handler), sdk, sleep=lambda s: None)
+    transport = RetryingTransport(MockTransport(handler), sdk, clock=FakeClock().clock)
     assert transport.policy == sdk.policy
     assert transport.send(GET).status == 503 and len(calls) == 3
 
@@ -437,8 +440,9 @@ def server() -> Iterator[TestServer]:
 
 def sdk_client(server: TestServer, config: RetryConfig, sleeps: list[float]) -> Client:
     resolved = resolve_config(server.url, retry=config, timeout=(2, 5), env={})
-    transport = Urllib3Transport(resolved, sleep=sleeps.append, rand=lambda: 0.5)
-    return Client(config=resolved, transport=transport)
+    fake = FakeClock(random=0.5)
+    fake.sleeps = sleeps
+    return Client(config=resolved, transport=Urllib3Transport(resolved), clock=fake.clock)
 
 
 def test_a_client_retries_exactly_the_configured_number_of_times_on_503(

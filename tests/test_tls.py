@@ -13,10 +13,12 @@ import pytest
 import trustme
 
 from _httpserver import Call, TestServer
+from aisclient.clock import FakeClock
 from aisclient.config import resolve_config
 from aisclient.errors import AISConnectionError
 from aisclient.request import BytesBody, Request
 from aisclient.retry import RetryPolicy
+from aisclient.transport.retrying import RetryingTransport
 from aisclient.transport.urllib3 import Urllib3Transport
 
 GET = Request("GET", ("daemon",), query=(("what", "smap"),))
@@ -91,13 +93,14 @@ def test_unverifiable_server_is_a_tls_error_not_retried(
 ) -> None:
     ca_cert = pems["other_ca"] if which == "other_ca" else None
     config = resolve_config(https.url, ca_cert=ca_cert, env={}, timeout=(2, 5))
-    sleeps: list[float] = []
-    t = Urllib3Transport(config, sleep=sleeps.append)  # default policy: would retry a network error
+    fake = FakeClock()
+    # The default policy would retry a network error; a TLS failure is not one.
+    t = RetryingTransport(Urllib3Transport(config), config.retry, clock=fake.clock)
     with pytest.raises(AISConnectionError) as info:
         t.send(GET)
     assert "TLS" in str(info.value) and info.value.phase == ""
     assert https.url in str(info.value)
-    assert sleeps == [] and https.seen == []
+    assert fake.sleeps == [] and https.seen == []
 
 
 @pytest.mark.parametrize("where", ["argument", "AIS_SKIP_VERIFY_CRT", "AIS_SKIP_VERIFY"])

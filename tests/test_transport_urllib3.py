@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from _httpserver import Call, TestServer, answer
+from aisclient.clock import FakeClock
 from aisclient.config import ClientConfig, Timeout, resolve_config
 from aisclient.errors import (
     AISConnectionError,
@@ -25,26 +26,11 @@ from aisclient.errors import (
 )
 from aisclient.request import BytesBody, FileBody, IterBody, JsonBody, Request
 from aisclient.retry import RetryPolicy, network_backoff
-from aisclient.transport import urllib3 as transport_module
+from aisclient.transport.retrying import RetryingTransport
 from aisclient.transport.urllib3 import USER_AGENT, Urllib3Transport
 
 TOKEN = "tok-3f1b9c0e-SECRET"
 BIG = 300 * 1024  # past the 256 KiB probe threshold
-
-
-class FakeTime:
-    """A clock that moves only when the transport sleeps; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -63,22 +49,31 @@ def target() -> Iterator[TestServer]:
 
 
 @pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
+def fake() -> FakeClock:
+    return FakeClock()
 
 
 def make(
     endpoint: str,
-    fake: FakeTime | None = None,
+    fake: FakeClock | None = None,
     *,
     retry: RetryPolicy | None = None,
     timeout: Any = (2, 5),
     token: str | None = TOKEN,
     rand: float = 0.5,
-) -> Urllib3Transport:
+) -> RetryingTransport:
+    """The urllib3 transport (one attempt per send) with the retries a client adds."""
     config = resolve_config(endpoint, timeout=timeout, retry=retry, token=token, env={})
-    clock = fake or FakeTime()
-    return Urllib3Transport(config, sleep=clock.sleep, clock=clock.clock, rand=lambda: rand)
+    clock = fake or FakeClock()
+    clock.random = rand
+    return RetryingTransport(
+        Urllib3Transport(config), config.retry, clock=clock.clock, tokens=config.token_provider
+    )
+
+
+def bare(endpoint: str) -> Urllib3Transport:
+    """The urllib3 transport alone: one attempt per send."""
+    return Urllib3Transport(resolve_config(endpoint, timeout=(2, 5), token=TOKEN, env={}))
 
 
 def get(*path: str, **kw: Any) -> Request:
@@ -207,7 +202,7 @@ def test_chunked_upload_of_an_iterator_without_length(server: TestServer) -> Non
 # -- status retries ------------------------------------------------------------------------
 
 
-def test_503_then_200_is_retried_without_real_waiting(server: TestServer, fake: FakeTime) -> None:
+def test_503_then_200_is_retried_without_real_waiting(server: TestServer, fake: FakeClock) -> None:
     server.script(answer(503, "busy"), answer(200, "fine"))
     response = make(server.url, fake).send(get())
     assert (response.status, response.content) == (200, b"fine")
@@ -216,7 +211,7 @@ def test_503_then_200_is_retried_without_real_waiting(server: TestServer, fake: 
 
 
 def test_status_retries_follow_the_sdk_backoff_then_return_the_error(
-    server: TestServer, fake: FakeTime
+    server: TestServer, fake: FakeClock
 ) -> None:
     server.reply_with(503, '{"message":"starting up"}')
     response = make(server.url, fake, rand=0.5).send(get())
@@ -226,33 +221,33 @@ def test_status_retries_follow_the_sdk_backoff_then_return_the_error(
     assert b"starting up" in response.content
 
 
-def test_429_waits_the_retry_after_hint(server: TestServer, fake: FakeTime) -> None:
+def test_429_waits_the_retry_after_hint(server: TestServer, fake: FakeClock) -> None:
     server.script(answer(429, "", Retry_After="7"), answer(200, "ok"))
     assert make(server.url, fake).send(get()).status == 200
     assert fake.sleeps == [7.0]
 
 
-def test_post_is_not_retried_on_503(server: TestServer, fake: FakeTime) -> None:
+def test_post_is_not_retried_on_503(server: TestServer, fake: FakeClock) -> None:
     server.script(answer(503), answer(200))
     request = Request("POST", ("buckets", "b"), body=JsonBody.of({"action": "create-bck"}))
     assert make(server.url, fake).send(request).status == 503
     assert len(server.seen) == 1 and fake.sleeps == []
 
 
-def test_post_is_retried_on_429(server: TestServer, fake: FakeTime) -> None:
+def test_post_is_retried_on_429(server: TestServer, fake: FakeClock) -> None:
     server.script(answer(429), answer(200))
     request = Request("POST", ("buckets", "b"), body=JsonBody.of({"action": "create-bck"}))
     assert make(server.url, fake).send(request).status == 200
     assert [s.body for s in server.seen] == [b'{"action":"create-bck"}'] * 2
 
 
-def test_safe_post_marked_idempotent_is_retried_on_503(server: TestServer, fake: FakeTime) -> None:
+def test_safe_post_marked_idempotent_is_retried_on_503(server: TestServer, fake: FakeClock) -> None:
     server.script(answer(503), answer(200))
     request = Request("POST", ("etl",), idempotent=True)
     assert make(server.url, fake).send(request).status == 200
 
 
-def test_404_is_not_retried_and_maps_to_the_sdk_class(server: TestServer, fake: FakeTime) -> None:
+def test_404_is_not_retried_and_maps_to_the_sdk_class(server: TestServer, fake: FakeClock) -> None:
     server.reply_with(404, '{"message":"t[x]: ais://b/o does not exist","status":404}')
     response = make(server.url, fake).send(get("objects", "b", "o"))
     assert len(server.seen) == 1
@@ -273,7 +268,7 @@ def test_head_error_is_specific_through_hdr_error(server: TestServer) -> None:
 # -- network failures ---------------------------------------------------------------------
 
 
-def test_refused_connection_names_the_request_and_hides_the_token(fake: FakeTime) -> None:
+def test_refused_connection_names_the_request_and_hides_the_token(fake: FakeClock) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     t = make(url, fake)
     with pytest.raises(AISConnectionError) as info:
@@ -287,7 +282,7 @@ def test_refused_connection_names_the_request_and_hides_the_token(fake: FakeTime
     assert any("gave up after 7 attempts" in note for note in err.__notes__)
 
 
-def test_connect_failure_is_retried_the_policy_number_of_times(fake: FakeTime) -> None:
+def test_connect_failure_is_retried_the_policy_number_of_times(fake: FakeClock) -> None:
     policy = RetryPolicy()
     with pytest.raises(AISConnectionError):
         make(f"http://127.0.0.1:{free_port()}", fake, retry=policy, rand=0.25).send(get())
@@ -295,7 +290,7 @@ def test_connect_failure_is_retried_the_policy_number_of_times(fake: FakeTime) -
     assert fake.sleeps[:3] == [1.0, 1.25, 1.75]
 
 
-def test_connect_failure_of_a_post_is_retried_too(fake: FakeTime) -> None:
+def test_connect_failure_of_a_post_is_retried_too(fake: FakeClock) -> None:
     # Nothing was sent, so even a non-idempotent request may be tried again.
     policy = RetryPolicy(network_attempts=3)
     with pytest.raises(AISConnectionError):
@@ -303,7 +298,7 @@ def test_connect_failure_of_a_post_is_retried_too(fake: FakeTime) -> None:
     assert len(fake.sleeps) == 2
 
 
-def test_read_timeout_fires_and_is_retried_for_get(server: TestServer, fake: FakeTime) -> None:
+def test_read_timeout_fires_and_is_retried_for_get(server: TestServer, fake: FakeClock) -> None:
     server.handler = lambda call: call.wait(2)
     t = make(server.url, fake, timeout=(1, 0.05), retry=RetryPolicy(network_attempts=2))
     started = time.monotonic()
@@ -314,7 +309,7 @@ def test_read_timeout_fires_and_is_retried_for_get(server: TestServer, fake: Fak
     assert len(server.seen) == 2 and len(fake.sleeps) == 1
 
 
-def test_read_timeout_of_a_post_is_not_retried(server: TestServer, fake: FakeTime) -> None:
+def test_read_timeout_of_a_post_is_not_retried(server: TestServer, fake: FakeClock) -> None:
     server.handler = lambda call: call.wait(2)
     t = make(server.url, fake, timeout=(1, 0.05))
     with pytest.raises(AISTimeoutError) as info:
@@ -356,7 +351,7 @@ def _short_body(call: Call) -> None:
 
 @pytest.mark.parametrize("breaker", [_reset_mid_body, _short_body], ids=["reset", "short"])
 def test_broken_preloaded_body_is_an_error_never_a_short_result(
-    server: TestServer, fake: FakeTime, breaker: Any
+    server: TestServer, fake: FakeClock, breaker: Any
 ) -> None:
     server.handler = breaker
     t = make(server.url, fake, retry=RetryPolicy(network_attempts=2))
@@ -435,35 +430,34 @@ def test_large_put_probes_the_proxy_and_sends_the_body_once(
     assert put.body == data and "authorization" not in put.headers
 
 
-def test_probe_falls_back_at_once_when_the_server_asks_for_the_body(
-    server: TestServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(transport_module, "PROBE_WAIT", 5.0)
+def test_probe_falls_back_at_once_when_the_server_asks_for_the_body(server: TestServer) -> None:
     data = os.urandom(BIG)
     server.handler = _store  # a server that reads bodies itself: answers 100 Continue
     started = time.monotonic()
-    response = make(server.url).send(
+    response = make(server.url, timeout=(2, 5)).send(
         Request("PUT", ("objects", "b", "o"), body=BytesBody(data), probe_redirect=True)
     )
     assert response.content == data
-    assert time.monotonic() - started < 2.0  # did not sit out PROBE_WAIT
+    assert time.monotonic() - started < 2.0  # did not sit out the read timeout
     assert [len(s.body) for s in server.seen] == [0, BIG]  # the probe, then the real PUT
 
 
-def test_probe_falls_back_after_probe_wait_when_the_server_stays_silent(
-    server: TestServer, monkeypatch: pytest.MonkeyPatch
+def test_a_probe_left_unanswered_for_the_read_timeout_is_a_read_timeout(
+    server: TestServer,
 ) -> None:
-    monkeypatch.setattr(transport_module, "PROBE_WAIT", 0.2)
     data = os.urandom(BIG)
     server.send_continue = False  # ignores Expect: waits for a body that never comes
     server.handler = _store
+    transport = make(server.url, timeout=(2, 0.3), retry=RetryPolicy.never())
     started = time.monotonic()
-    response = make(server.url).send(
-        Request("PUT", ("objects", "b", "o"), body=BytesBody(data), probe_redirect=True)
-    )
-    assert time.monotonic() - started >= 0.2
-    assert response.content == data
-    assert server.seen[-1].body == data and server.seen[-1].headers.get("expect") is None
+    with pytest.raises(AISTimeoutError, match="probe") as info:
+        transport.send(
+            Request("PUT", ("objects", "b", "o"), body=BytesBody(data), probe_redirect=True)
+        )
+    elapsed = time.monotonic() - started
+    assert info.value.phase == "read"
+    assert 0.3 <= elapsed < 2.0  # one read timeout, not one for the probe and one for the body
+    assert [s.body for s in server.seen] == [b""]  # the body was never sent
 
 
 def test_probe_error_answer_is_returned_without_sending_the_body(server: TestServer) -> None:
@@ -604,7 +598,7 @@ def test_token_is_absent_from_log_records(
     assert all(TOKEN not in repr(record.args) for record in caplog.records)
 
 
-def test_signed_query_values_are_redacted_in_errors(fake: FakeTime) -> None:
+def test_signed_query_values_are_redacted_in_errors(fake: FakeClock) -> None:
     t = make(f"http://127.0.0.1:{free_port()}", fake, retry=RetryPolicy.never())
     with pytest.raises(AISConnectionError) as info:
         t.send(get("objects", "b", "o", query=(("provider", "ais"), ("x", "NONCE"), ("u", "SIG"))))
@@ -613,7 +607,7 @@ def test_signed_query_values_are_redacted_in_errors(fake: FakeTime) -> None:
 
 
 def test_config_and_transport_reprs_hide_the_token(server: TestServer) -> None:
-    t = make(server.url)
+    t = bare(server.url)
     assert TOKEN not in repr(t) and TOKEN not in repr(t.config) and TOKEN not in str(t.config)
 
 
@@ -622,7 +616,7 @@ def test_config_and_transport_reprs_hide_the_token(server: TestServer) -> None:
 
 def test_pool_is_rebuilt_in_a_forked_child(server: TestServer) -> None:
     server.reply_with(200, "pong")
-    t = make(server.url)
+    t = bare(server.url)
     assert t.send(get()).content == b"pong"
     parent_pool = t.pool
     read_end, write_end = os.pipe()
@@ -648,7 +642,7 @@ def test_pool_is_rebuilt_in_a_forked_child(server: TestServer) -> None:
 
 
 def test_pool_follows_the_process_id(server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    t = make(server.url)
+    t = bare(server.url)
     first = t.pool
     assert t.pool is first
     monkeypatch.setattr(os, "getpid", lambda: -12345)
@@ -658,7 +652,7 @@ def test_pool_follows_the_process_id(server: TestServer, monkeypatch: pytest.Mon
 
 def test_transport_pickles_into_a_working_copy(server: TestServer) -> None:
     server.reply_with(200, "copy")
-    t = make(server.url)
+    t = bare(server.url)
     t.send(get()).close()
     copy = pickle.loads(pickle.dumps(t))
     assert isinstance(copy, Urllib3Transport) and copy.config == t.config

@@ -14,12 +14,8 @@ import pytest
 from _httpserver import Call, TestServer
 from aisclient.config import resolve_config
 from aisclient.request import BytesBody, FileBody, JsonBody, Request
-from aisclient.transport.urllib3 import (
-    USER_AGENT,
-    Urllib3Transport,
-    resolve_location,
-    split_url,
-)
+from aisclient.transport.urllib3 import USER_AGENT, Urllib3Transport
+from aisclient.transport.urls import resolve_location, split_url
 
 
 @pytest.fixture

@@ -1,67 +1,44 @@
-"""Client configuration as frozen values, resolved once by a pure function of arguments and env.
+"""Client configuration as frozen values, resolved once by a function of arguments and env.
 
 Precedence for every field: explicit argument > environment variable > default. Invalid
 environment values warn and fall back to the default; invalid arguments raise at once.
+
+The token is the one field with three sources: the ``token`` argument (a str, a
+:class:`~aisclient.token.TokenProvider` or a function returning a str), else a token file
+(the ``token_file`` argument, else ``AIS_AUTHN_TOKEN_FILE``; re-read when it changes), else
+``AIS_AUTHN_TOKEN``. Surrounding whitespace is stripped from every token.
+
+Resolution reads the environment mapping it is given and, to fail before the first request,
+checks that the certificate and token files it names exist; nothing else touches the system.
 """
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import warnings
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from attrs import field, frozen
 
 from aisclient.retry import RetryPolicy
 from aisclient.retry_sdk import RetryConfig, as_policy
+from aisclient.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    Timeout,
+    check_seconds,
+)
+from aisclient.token import FileToken, StaticToken, TokenArg, TokenProvider, as_token_provider
 
-DEFAULT_CONNECT_TIMEOUT = 3.0
-DEFAULT_READ_TIMEOUT = 20.0
 DEFAULT_MAX_POOL_SIZE = 10
 _TRUTHY = frozenset({"1", "t", "true", "y", "yes", "on"})
 
 TimeoutArg = float | int | tuple[float | int | None, float | int | None] | None
 # A retry setting: our policy, or the official SDK's RetryConfig (converted to a policy).
 RetryArg = RetryPolicy | RetryConfig
-
-
-def _check_seconds(value: object, what: str) -> float | None:
-    """A timeout part: a finite, non-negative real number; 0 means no limit."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"timeout {what} must be a number of seconds, not {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        number = math.inf
-    if math.isnan(number) or math.isinf(number) or number < 0:
-        raise ValueError(f"timeout {what} must be a finite number >= 0, not {value!r}")
-    return None if number == 0 else number
-
-
-def _connect_phase(value: object) -> float | None:
-    return None if value is None else _check_seconds(value, "connect")
-
-
-def _read_phase(value: object) -> float | None:
-    return None if value is None else _check_seconds(value, "read")
-
-
-@frozen
-class Timeout:
-    """Connect and read timeouts in seconds; ``None`` (or 0) means no limit for that phase."""
-
-    connect: float | None = field(default=DEFAULT_CONNECT_TIMEOUT, converter=_connect_phase)
-    read: float | None = field(default=DEFAULT_READ_TIMEOUT, converter=_read_phase)
-
-    @property
-    def disabled(self) -> bool:
-        return self.connect is None and self.read is None
-
-    def as_sdk_value(self) -> float | tuple[float | None, float | None] | None:
-        """The shape the official SDK stores: ``None`` when both phases are unlimited."""
-        return None if self.disabled else (self.connect, self.read)
 
 
 @frozen(repr=False)
@@ -82,25 +59,41 @@ class TlsConfig:
         )
 
 
-def _hidden(value: str | None) -> str:
-    return "'***'" if value else "None"
+def _hidden(provider: TokenProvider | None) -> str:
+    if provider is None:
+        return "None"
+    return "'***'" if isinstance(provider, StaticToken) else repr(provider)
+
+
+def _provider(value: TokenArg | None) -> TokenProvider | None:
+    return as_token_provider(value)
 
 
 @frozen(repr=False)
 class ClientConfig:
-    """Everything a transport needs, resolved. Compares, hashes and pickles; hides the token."""
+    """Everything a transport needs, resolved. Compares, hashes and pickles; hides the token.
+
+    ``token`` (the constructor argument) may be a str, a provider or a function; it is kept as
+    :attr:`token_provider`, and :attr:`token` reads the provider's current token.
+    """
 
     endpoint: str
     timeout: Timeout = field(factory=Timeout)
     retry: RetryPolicy = field(factory=RetryPolicy, converter=as_policy)
     tls: TlsConfig = field(factory=TlsConfig)
-    token: str | None = None
+    token_provider: TokenProvider | None = field(default=None, converter=_provider, alias="token")
     max_pool_size: int = DEFAULT_MAX_POOL_SIZE
+
+    @property
+    def token(self) -> str | None:
+        """The token to send now (``None``: none)."""
+        provider = self.token_provider
+        return None if provider is None else provider.token()
 
     def __repr__(self) -> str:
         return (
-            f"ClientConfig(endpoint={self.endpoint!r}, timeout={self.timeout!r}, "
-            f"retry={self.retry!r}, tls={self.tls!r}, token={_hidden(self.token)}, "
+            f"ClientConfig(endpoint={redact_userinfo(self.endpoint)!r}, timeout={self.timeout!r}, "
+            f"retry={self.retry!r}, tls={self.tls!r}, token={_hidden(self.token_provider)}, "
             f"max_pool_size={self.max_pool_size})"
         )
 
@@ -115,28 +108,64 @@ def resolve_config(
     client_cert: str | os.PathLike[str] | tuple[str, str] | None = None,
     timeout: TimeoutArg | Timeout = None,
     retry: RetryArg | None = None,
-    token: str | None = None,
+    token: TokenArg | None = None,
     max_pool_size: int | None = None,
     env: Mapping[str, str] | None = None,
+    token_file: str | os.PathLike[str] | None = None,
 ) -> ClientConfig:
     """Resolve a :class:`ClientConfig` from explicit arguments, then ``env``, then defaults.
 
     ``env`` defaults to ``os.environ``; pass a dict to resolve without touching the process.
     The endpoint may come from ``AIS_ENDPOINT`` when not given (an extension over the SDK).
+    The token: ``token`` > ``token_file`` > ``AIS_AUTHN_TOKEN_FILE`` > ``AIS_AUTHN_TOKEN``.
+    Certificate and token files must exist (``FileNotFoundError`` naming the setting).
     """
     environ: Mapping[str, str] = os.environ if env is None else env
     # An SDK RetryConfig counts as the policy it converts to (it was converted when built).
     policy = RetryPolicy() if retry is None else as_policy(retry)
-    if token is not None and not isinstance(token, str):
-        raise TypeError(f"token must be a str, not {type(token).__name__}")
+    tls = resolve_tls(skip_verify, ca_cert, client_cert, environ)
+    _check_tls_files(tls)
     return ClientConfig(
         endpoint=resolve_endpoint(endpoint, environ),
         timeout=resolve_timeout(timeout, environ),
         retry=policy,
-        tls=resolve_tls(skip_verify, ca_cert, client_cert, environ),
-        token=token or environ.get("AIS_AUTHN_TOKEN") or None,
+        tls=tls,
+        token=resolve_token(token, token_file, environ),
         max_pool_size=resolve_max_pool_size(max_pool_size, environ),
     )
+
+
+def resolve_token(
+    token: TokenArg | None, token_file: str | os.PathLike[str] | None, env: Mapping[str, str]
+) -> TokenProvider | None:
+    """The token's provider: argument > token file (argument, then env) > env token."""
+    if token is not None and token != "":
+        return as_token_provider(token, "token")
+    path = _path(token_file, "token_file") or env.get("AIS_AUTHN_TOKEN_FILE") or None
+    if path is not None:
+        return FileToken(path)
+    return as_token_provider(env.get("AIS_AUTHN_TOKEN") or None, "AIS_AUTHN_TOKEN")
+
+
+def _check_tls_files(tls: TlsConfig) -> None:
+    """Fail at configuration, not at the first request, when a certificate file is missing."""
+    for what, path in (
+        ("ca_cert", tls.ca_cert),
+        ("client_cert", tls.client_cert),
+        ("client_cert key", tls.client_key),
+    ):
+        if path is not None and not os.path.isfile(path):
+            raise FileNotFoundError(errno.ENOENT, f"{what} is not a file", path)
+
+
+def redact_userinfo(url: str) -> str:
+    """``url`` with a password in its userinfo replaced by ``***`` (fit for reprs and errors)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return SplitResult(parts.scheme, f"{user}:***@{host}", parts.path, parts.query, "").geturl()
 
 
 def resolve_endpoint(endpoint: str | None, env: Mapping[str, str]) -> str:
@@ -145,15 +174,16 @@ def resolve_endpoint(endpoint: str | None, env: Mapping[str, str]) -> str:
         raise TypeError(f"endpoint must be a str, not {type(value).__name__}")
     if not value:
         raise ValueError("endpoint is required (pass it, or set AIS_ENDPOINT)")
+    shown = redact_userinfo(value)  # a password in the URL never reaches a message
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"endpoint {value!r} must look like http://host:port or https://host:port")
+        raise ValueError(f"endpoint {shown!r} must look like http://host:port or https://host:port")
     if parts.query or parts.fragment:
-        raise ValueError(f"endpoint {value!r} must not have a query or fragment")
+        raise ValueError(f"endpoint {shown!r} must not have a query or fragment")
     try:
         parts.port  # noqa: B018 - validates the port number
-    except ValueError as err:
-        raise ValueError(f"endpoint {value!r} has an invalid port: {err}") from None
+    except ValueError:
+        raise ValueError(f"endpoint {shown!r} has an invalid port") from None
     return value.rstrip("/")
 
 
@@ -170,7 +200,7 @@ def resolve_timeout(timeout: TimeoutArg | Timeout, env: Mapping[str, str]) -> Ti
             raise ValueError(f"timeout tuple must be (connect, read), got {len(timeout)} items")
         # A None member means no limit for that phase, as 0 does (so as_sdk_value() round-trips).
         return Timeout(connect=timeout[0], read=timeout[1])
-    seconds = _check_seconds(timeout, "value")
+    seconds = check_seconds(timeout, "value")
     return Timeout(connect=seconds, read=seconds)
 
 

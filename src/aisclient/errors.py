@@ -29,6 +29,7 @@ __all__ = [
     "IncompleteBodyError",
     "InvalidBckProvider",
     "InvalidObjectRangeIndex",
+    "InvalidTokenError",
     "InvalidURLException",
     "JobInfoNotFound",
     "MultipartDecodeError",
@@ -39,7 +40,9 @@ __all__ = [
     "RedirectError",
     "Timeout",
     "UnexpectedHTTPStatusCode",
+    "UnexpectedResponseError",
     "UnreplayableBodyError",
+    "WaitTimeoutError",
     "error_from_response",
 ]
 
@@ -158,7 +161,7 @@ class IncompleteBodyError(AISConnectionError):
 
 
 class RedirectError(AISError):
-    """Too many redirects, a redirect loop, or a redirect without a ``Location``."""
+    """Too many redirects, a redirect loop, or a redirect without a usable ``Location``."""
 
 
 class UnreplayableBodyError(AISError):
@@ -184,13 +187,34 @@ class InvalidURLException(AISError, ValueError):
         self.url = url
 
 
-class Timeout(AISError, TimeoutError):
-    """Waiting for something (a job, a dSort) took longer than allowed."""
+class WaitTimeoutError(AISError, TimeoutError):
+    """Waiting for something (a job, a dSort) took longer than allowed.
+
+    Not to be confused with :class:`aisclient.timeouts.Timeout`, the connect/read limits of one
+    request; ``Timeout`` stays as this class's name under the official SDK's spelling.
+    """
 
     def __init__(self, action: str, message: str = "") -> None:
         text = f"Timed out while waiting for {action}."
         super().__init__(f"{text} {message}" if message else text)
         self.action = action
+
+
+# The official SDK's name for it; ``except aisclient.errors.Timeout`` keeps working.
+Timeout = WaitTimeoutError
+
+
+class UnexpectedResponseError(AISError):
+    """An answer that could not be decoded as the call expected: not JSON, JSON of the wrong
+    shape, nested past any sane depth, a garbled header. The message says what was wrong and
+    ``req_url`` (redacted) which request got it."""
+
+
+class InvalidTokenError(AISError, ValueError):
+    """An authentication token that HTTP cannot carry (e.g. a control character inside it).
+
+    The message names the problem and where the token came from, never the token itself.
+    """
 
 
 class InvalidObjectRangeIndex(AISError, ValueError):

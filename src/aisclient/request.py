@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from attrs import Factory, evolve, field, frozen
 
-from aisclient.config import Timeout
+from aisclient.timeouts import Timeout
 
 API_PREFIX = "/v1/"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})

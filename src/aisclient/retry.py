@@ -19,20 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
 
-from aisclient.errors import AISConnectionError, AISRetryableError, AISTimeoutError
-
 if TYPE_CHECKING:
     from aisclient.request import Request
 
 DEFAULT_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
-# The failures the SDK's network layer retries, as this client's exception classes. (Our
-# transport decides by failure kind, not by class; this tuple is for code written for the SDK.)
-NETWORK_RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
-    AISConnectionError,
-    AISTimeoutError,
-    AISRetryableError,
-)
 
 
 class FailureKind(enum.Enum):
@@ -66,9 +57,21 @@ class GiveUp:
     reason: str
 
 
+def _field_name(attribute: object) -> str:
+    return str(getattr(attribute, "name", "value"))
+
+
+def _real(attribute: object, value: object) -> float:
+    """``value`` as a float, or a ``TypeError`` naming the field (a bool is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{_field_name(attribute)} must be a number, not {value!r}")
+    return float(value)
+
+
 def _non_negative(_: object, attribute: object, value: float) -> None:
-    if math.isnan(value) or value < 0:
-        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be >= 0, not {value!r}")
+    number = _real(attribute, value)
+    if math.isnan(number) or number < 0:
+        raise ValueError(f"{_field_name(attribute)} must be >= 0, not {value!r}")
 
 
 def _optional_non_negative(_: object, attribute: object, value: float | None) -> None:
@@ -79,7 +82,27 @@ def _optional_non_negative(_: object, attribute: object, value: float | None) ->
 def _finite_non_negative(_: object, attribute: object, value: float) -> None:
     _non_negative(_, attribute, value)
     if math.isinf(value):
-        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be finite, not {value!r}")
+        raise ValueError(f"{_field_name(attribute)} must be finite, not {value!r}")
+
+
+def _count(_: object, attribute: object, value: int) -> None:
+    """A number of tries: a whole ``int`` >= 0 (not ``1.5``, not ``"3"``, not ``True``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{_field_name(attribute)} must be an int, not {value!r}")
+    if value < 0:
+        raise ValueError(f"{_field_name(attribute)} must be >= 0, not {value!r}")
+
+
+def _statuses(value: Iterable[int]) -> frozenset[int]:
+    if isinstance(value, str | bytes | int):  # one value, or a text whose letters are not codes
+        raise TypeError(f"statuses must be a collection of int HTTP statuses, not {value!r}")
+    codes = frozenset(value)
+    for code in codes:
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise TypeError(f"statuses must hold int HTTP statuses, not {code!r}")
+        if not 100 <= code <= 599:
+            raise ValueError(f"statuses must hold HTTP statuses (100..599), not {code!r}")
+    return codes
 
 
 def normalize_methods(value: Iterable[str] | None) -> frozenset[str] | None:
@@ -115,11 +138,11 @@ class ColdGetConf:
 class RetryPolicy:
     """Which failures to retry, how often and how long to wait. Immutable; use :meth:`replace`."""
 
-    statuses: frozenset[int] = field(default=DEFAULT_STATUSES, converter=frozenset)
-    status_retries: int = field(default=5, validator=_non_negative)
+    statuses: frozenset[int] = field(default=DEFAULT_STATUSES, converter=_statuses)
+    status_retries: int = field(default=5, validator=_count)
     backoff_factor: float = field(default=3.0, validator=_non_negative)
     backoff_max: float = field(default=120.0, validator=_non_negative)
-    network_attempts: int = field(default=7, validator=_non_negative)
+    network_attempts: int = field(default=7, validator=_count)
     network_wait_min: float = field(default=1.0, validator=_non_negative)
     network_wait_max: float = field(default=30.0, validator=_non_negative)
     # Total time budget for one logical request, retries included; None = no budget.
@@ -202,14 +225,17 @@ def decide(
     elapsed: float,
     rand: float,
     now: float | None = None,
+    *,
+    body_sent: bool = True,
 ) -> Retry | GiveUp:
     """Decide whether to retry after a failed attempt. Pure: the same input, the same answer.
 
     ``failures`` counts failed attempts of this outcome's family (statuses, or network) so far,
     this one included; ``elapsed`` is seconds since the first attempt began; ``rand`` is a number
     in [0, 1) from the caller's random source; ``now`` (Unix time) resolves HTTP-date Retry-After.
+    ``body_sent=False`` says that no part of a one-shot body was taken yet, so it may be sent.
     """
-    if not request.replayable:
+    if not request.replayable and body_sent:
         return GiveUp("the request body can be sent only once")
     if outcome.kind is FailureKind.STATUS:
         if outcome.status not in policy.statuses:
@@ -237,17 +263,3 @@ def decide(
     if policy.deadline is not None and elapsed + after > policy.deadline:
         return GiveUp(f"the next try would pass the {policy.deadline:g} s deadline")
     return Retry(after)
-
-
-# The SDK-compatibility names live in aisclient.retry_sdk; they stay importable from here.
-_SDK_NAMES = frozenset(
-    ["RetryConfig", "RetryConfigWarning", "UNBOUNDED", "as_policy", "policy_from_sdk"]
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SDK_NAMES:
-        from aisclient import retry_sdk
-
-        return getattr(retry_sdk, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

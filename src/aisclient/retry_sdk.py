@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from aisclient.errors import AISConnectionError, AISRetryableError, AISTimeoutError
 from aisclient.retry import DEFAULT_STATUSES, ColdGetConf, RetryPolicy, normalize_methods
 
 if TYPE_CHECKING:
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
 UNBOUNDED = 2**31 - 1
 # urllib3's default allow-list for status retries (Retry.DEFAULT_ALLOWED_METHODS).
 _URLLIB3_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"})
+# The failures the SDK's network layer retries, as this client's exception classes. (Our
+# retries decide by failure kind, not by class; this tuple is for code written for the SDK.)
+NETWORK_RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
+    AISConnectionError,
+    AISTimeoutError,
+    AISRetryableError,
+)
 
 
 class RetryConfigWarning(UserWarning):

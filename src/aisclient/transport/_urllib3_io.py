@@ -7,6 +7,7 @@ Imported on the first request (it loads urllib3, ``http.client`` and ``ssl``).
 from __future__ import annotations
 
 import http.client
+import logging
 import ssl
 import warnings
 from collections.abc import MutableMapping
@@ -19,7 +20,6 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
-    InsecureRequestWarning,
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
@@ -28,13 +28,22 @@ from urllib3.exceptions import (
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from aisclient.config import ClientConfig, Timeout
+from aisclient.config import ClientConfig
 from aisclient.errors import AISConnectionError, AISTimeoutError, IncompleteBodyError
+from aisclient.headers import Headers
 from aisclient.request import Body, BytesBody, FileBody, IterBody, JsonBody, Request
+from aisclient.timeouts import Timeout
 from aisclient.transport._response_head import FastHeadResponse
 from aisclient.transport._response_head import usable as head_reader_usable
-from aisclient.transport.base import BytesResponse, Headers, Response, redact_url
-from aisclient.transport.urllib3 import REDIRECT_STATUSES, Origin, Where, resolve_location
+from aisclient.transport.base import BytesResponse, Response, redact_url
+from aisclient.transport.urls import (
+    REDIRECT_STATUSES,
+    Hop,
+    Origin,
+    Where,
+    next_hop,
+    token_allowed,
+)
 
 # An error answer to a probe is returned as is when its body is at most this long.
 _PROBE_ERROR_MAX = 1 << 20
@@ -44,6 +53,25 @@ _COALESCE_MAX = 64 * 1024
 # One immutable "no retries, no redirects" policy instead of a new one per request: retries
 # and redirects are the transport's own business.
 _NO_RETRY = Retry(total=False, redirect=False)
+
+
+class _RedactTargets(logging.Filter):
+    """urllib3 logs each request target at DEBUG; hide signed query values there too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(_has_query(arg) for arg in record.args):
+            record.args = tuple(
+                redact_url(arg) if isinstance(arg, str) and _has_query(arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _has_query(value: object) -> bool:
+    return isinstance(value, str) and "?" in value and value.startswith(("/", "http"))
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactTargets())
 
 
 class Urllib3Response(Response):
@@ -221,6 +249,16 @@ class _HTTPSConnectionPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
+class _UnverifiedHTTPSConnectionPool(_HTTPSConnectionPool):
+    """For ``skip_verify``: the user chose it (and was warned once, when the pool was made),
+    so no warning per request, and no process-wide warnings filter to silence one."""
+
+    def _validate_conn(self, conn: Any) -> None:
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
+
+
 class Connections:
     """The urllib3 pool of one transport in one process, and the exchanges made through it."""
 
@@ -263,13 +301,13 @@ class Connections:
             for name, value in request.headers:
                 multi.add(name, value)
             headers = multi
-        if token_origin is not None:
-            scheme, host, port, _ = where
-            if (scheme, host, port or (443 if scheme == "https" else 80)) == token_origin:
-                headers["Authorization"] = f"Bearer {self.config.token}"
+        if token_allowed(token_origin, where):
+            token = self.config.token  # asked at each request: a rotated token is picked up
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def response(self, raw: BaseHTTPResponse, url: str, request: Request) -> Urllib3Response:
+    def wrap(self, raw: BaseHTTPResponse, url: str, request: Request) -> Urllib3Response:
         return Urllib3Response(raw, url, request)
 
     def exchange(
@@ -325,19 +363,21 @@ class Connections:
         url: str,
         where: Where,
         body: Body,
-        headers: MutableMapping[str, str],
+        token_origin: Origin | None,
         timeout: urllib3.Timeout,
-        wait: float,
-    ) -> str | Response:
+    ) -> Hop | Response | None:
         """Ask the proxy where to send ``body`` without sending it.
 
         Sends the headers only, with ``Expect: 100-continue`` and the real length (or chunked
         framing when the length is unknown, never a false ``Content-Length: 0``). An AIS proxy
-        answers with a redirect without reading the body: its target URL is returned. An error
+        answers with a redirect without reading the body: where it points is returned. An error
         status is returned as the response (no point sending the body to hear it again). A
-        ``100 Continue``, any other answer, a reset or silence means the server wants the body
-        itself: the original URL is returned. The connection is never reused.
+        ``100 Continue`` or any other answer means the server wants the body itself: ``None``.
+        The probe waits for the answer as long as the read timeout allows (a busy proxy may
+        take seconds, and sending the body to it would cost the upload); silence for that long
+        is a read timeout, as it would be for the request itself. The connection is closed.
         """
+        headers = self.headers(request, body, where, token_origin)
         size = body.size()
         if size is None:
             headers["Transfer-Encoding"] = "chunked"
@@ -346,35 +386,43 @@ class Connections:
         headers["Expect"] = "100-continue"
         headers["Connection"] = "close"
         read_timeout = timeout.read_timeout
-        if isinstance(read_timeout, int | float):
-            wait = min(wait, read_timeout)
-        scheme, host, port, target = where
-        conn: Any = self.host_pool(scheme, host, port)._new_conn()
+        wait = read_timeout if isinstance(read_timeout, int | float) else None
+        method = request.method
+        conn: Any = self.host_pool(where.scheme, where.host, where.port)._new_conn()
         conn.timeout = timeout.connect_timeout
         try:
             try:
                 conn.connect()
             except HTTPError as err:
-                raise _network_error(err, request.method, url) from err
+                raise _network_error(err, method, url) from err
             except (ssl.SSLError, ssl.CertificateError) as err:
-                raise _tls_error(err, request.method, url) from err
+                raise _tls_error(err, method, url) from err
             except OSError as err:
                 raise AISConnectionError(
-                    f"{request.method} {redact_url(url)}: cannot connect: {err}",
-                    method=request.method,
+                    f"{method} {redact_url(url)}: cannot connect: {err}",
+                    method=method,
                     url=redact_url(url),
                     phase="connect",
                 ) from err
             try:
-                conn.putrequest(request.method, target)
+                conn.putrequest(method, where.target)
                 for name, value in headers.items():
                     conn.putheader(name, value)
                 conn.endheaders()
                 conn.sock.settimeout(wait)
                 with conn.sock.makefile("rb") as stream:
                     return _probe_answer(stream, request, url)
+            except TimeoutError as err:
+                safe = redact_url(url)
+                raise AISTimeoutError(
+                    f"{method} {safe}: no answer to the upload's header-only probe within "
+                    f"{wait:g} s (the read timeout)",
+                    method=method,
+                    url=safe,
+                    phase="read",
+                ) from err
             except (OSError, http.client.HTTPException, ValueError):
-                return url  # silence, a reset or garbage: send the body here as usual
+                return None  # a reset or garbage: send the body here as usual
         finally:
             conn.close()
 
@@ -390,10 +438,11 @@ def _make_pool(config: ClientConfig) -> urllib3.PoolManager:
         "retries": False,
         "blocksize": _SEND_BLOCK,
     }
+    https_pool: type[HTTPSConnectionPool] = _HTTPSConnectionPool
     if tls.skip_verify:
         kwargs["cert_reqs"] = ssl.CERT_NONE
         warnings.warn("skipping TLS verification is insecure", UserWarning, stacklevel=5)
-        warnings.simplefilter("ignore", InsecureRequestWarning)
+        https_pool = _UnverifiedHTTPSConnectionPool
     else:
         kwargs["cert_reqs"] = ssl.CERT_REQUIRED
         if tls.ca_cert:
@@ -403,28 +452,28 @@ def _make_pool(config: ClientConfig) -> urllib3.PoolManager:
         if tls.client_key:
             kwargs["key_file"] = tls.client_key
     pool = urllib3.PoolManager(**kwargs)
-    pool.pool_classes_by_scheme = {"http": _HTTPConnectionPool, "https": _HTTPSConnectionPool}
+    pool.pool_classes_by_scheme = {"http": _HTTPConnectionPool, "https": https_pool}
     return pool
 
 
-def _probe_answer(stream: Any, request: Request, url: str) -> str | Response:
+def _probe_answer(stream: Any, request: Request, url: str) -> Hop | Response | None:
     line = stream.readline(65537)
     version, _, rest = line.partition(b" ")
     if not version.startswith(b"HTTP/") or len(rest) < 3 or not rest[:3].isdigit():
-        return url
+        return None
     status = int(rest[:3])
     if status == 100:
-        return url  # "send the body": this server takes it itself
+        return None  # "send the body": this server takes it itself
     message = http.client.parse_headers(stream)
     location = message.get("Location")
     if status in REDIRECT_STATUSES and location:
-        return resolve_location(url, location)
+        return next_hop(request.method, url, status, location, {url})
     length = message.get("Content-Length", "")
     if status >= 400 and status != 417 and length.isdigit() and int(length) <= _PROBE_ERROR_MAX:
         data = stream.read(int(length))
         if len(data) == int(length):
-            return BytesResponse(status, data, dict(message.items()), url=url, request=request)
-    return url
+            return BytesResponse(status, data, message.items(), url=url, request=request)
+    return None
 
 
 def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:

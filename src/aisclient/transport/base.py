@@ -7,51 +7,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from aisclient.errors import APIRequestError, error_from_response
+from aisclient.errors import APIRequestError, UnexpectedResponseError, error_from_response
+from aisclient.headers import Headers as Headers
+from aisclient.headers import HeaderSource
 from aisclient.request import Request
 
 DEFAULT_CHUNK_SIZE = 1 << 20
 # Query keys whose values authenticate a request (signed redirects); never shown in errors.
 SECRET_QUERY_KEYS = frozenset({"x", "u", "vpams", "token", "signature", "sig"})
-
-
-class Headers(dict[str, str]):
-    """A case-insensitive, read-mostly header mapping (keys stored lower-case)."""
-
-    def __init__(self, items: Any = ()) -> None:
-        super().__init__()
-        pairs: Any = items.items() if hasattr(items, "items") else items
-        for key, value in pairs:
-            name, text = str(key).lower(), str(value)
-            # A repeated field (urllib3 yields each occurrence) is one comma-joined value,
-            # as HTTP defines it; the last occurrence must not silently win.
-            previous = super().get(name)
-            super().__setitem__(name, text if previous is None else f"{previous}, {text}")
-
-    def __setitem__(self, key: str, value: str) -> None:
-        super().__setitem__(key.lower(), value)
-
-    def __delitem__(self, key: str) -> None:
-        super().__delitem__(key.lower())
-
-    def __getitem__(self, key: str) -> str:
-        return super().__getitem__(key.lower())
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and super().__contains__(key.lower())
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return super().get(key.lower(), default)
-
-    def pop(self, key: str, *default: Any) -> Any:
-        return super().pop(key.lower(), *default)
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        return super().setdefault(key.lower(), default)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
 
 
 class Response:
@@ -102,7 +65,24 @@ class Response:
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.content) if self.content else None
+        """The body decoded as JSON (``None`` when empty); :class:`UnexpectedResponseError`
+        when it is not JSON (e.g. a proxy's HTML error page behind a 200)."""
+        content = self.content
+        if not content:
+            return None
+        try:
+            return json.loads(content)
+        except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
+            what = "nested too deeply" if isinstance(err, RecursionError) else f"not JSON ({err})"
+            raise UnexpectedResponseError(
+                f"{self._describe()}: the {self.status} answer is {what}: {_preview(content)}",
+                status_code=self.status,
+                req_url=redact_url(self.url),
+            ) from None
+
+    def _describe(self) -> str:
+        method = self.request.method if self.request is not None else ""
+        return f"{method} {redact_url(self.url)}".strip()
 
     @property
     def ok(self) -> bool:
@@ -137,7 +117,7 @@ class BytesResponse(Response):
         self,
         status: int = 200,
         body: bytes | str = b"",
-        headers: Mapping[str, str] | None = None,
+        headers: HeaderSource | None = None,
         *,
         url: str = "",
         request: Request | None = None,
@@ -178,6 +158,23 @@ class Transport(Protocol):
     """
 
     def send(self, request: Request) -> Response: ...
+
+    def close(self) -> None:
+        """Release pooled connections; the transport may not be used afterwards."""
+        ...
+
+
+def close_transport(transport: object) -> None:
+    """Close ``transport`` if it can be closed (a user's transport may have only ``send``)."""
+    close = getattr(transport, "close", None)
+    if callable(close):
+        close()
+
+
+def _preview(content: bytes, limit: int = 80) -> str:
+    """The start of a body for an error message: enough to recognise it, never all of it."""
+    text = content[:limit].decode("utf-8", errors="replace")
+    return repr(text + "...") if len(content) > limit else repr(text)
 
 
 def redact_url(url: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from attrs import frozen
 
 from aisclient.request import Request, render_url
-from aisclient.transport.base import BytesResponse, Response, Transport
+from aisclient.transport.base import BytesResponse, Response, Transport, close_transport
 
 Handler = Callable[[Request], Response]
 
@@ -29,6 +29,9 @@ class MockTransport:
         if response.request is None:
             response.request = request
         return response
+
+    def close(self) -> None:
+        """Nothing to release: no connections are made."""
 
 
 @frozen
@@ -67,6 +70,9 @@ class RecordingTransport:
     def clear(self) -> None:
         with self._lock:
             self.exchanges.clear()
+
+    def close(self) -> None:
+        close_transport(self.inner)
 
 
 class UnexpectedRequest(AssertionError):
@@ -107,6 +113,9 @@ class StubTransport:
             raise UnexpectedRequest(_mismatch(expected, request))
         response.request = request
         return response
+
+    def close(self) -> None:
+        """Nothing to release: no connections are made."""
 
     def assert_done(self) -> None:
         with self._lock:

@@ -1,27 +1,31 @@
-"""The default transport: one urllib3 pool, TLS, timeouts, redirects and the retry policy.
+"""The default transport: one urllib3 pool, TLS, timeouts and redirects; one attempt per send.
 
-This module is the policy (redirects, the redirect probe, token scope, retries) and stays
-cheap to import: urllib3 itself (with ``http.client``, ``ssl`` and ``email``, the bulk of a
-client's import time) is loaded by :mod:`aisclient.transport._urllib3_io` when the first
-request is sent, not when a ``Client`` is made.
+This module is the policy of one attempt (the redirect probe, following redirects, the token's
+scope) and stays cheap to import: urllib3 itself (with ``http.client``, ``ssl`` and ``email``,
+the bulk of a client's import time) is loaded by :mod:`aisclient.transport._urllib3_io` when
+the first request is sent, not when a ``Client`` is made. Retries are not here: they are
+composed around any transport by :class:`~aisclient.transport.retrying.RetryingTransport`.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import threading
-import time
-from collections.abc import Callable
+import weakref
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
 from aisclient import __version__
 from aisclient.config import ClientConfig
 from aisclient.errors import RedirectError, UnreplayableBodyError
 from aisclient.request import Body, Request, render_target
 from aisclient.transport.base import Response, redact_url
-from aisclient.transport.retrying import send_with_retry
+from aisclient.transport.urls import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    Origin,
+    next_hop,
+    split_url,
+)
 
 if TYPE_CHECKING:
     import urllib3
@@ -31,20 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["USER_AGENT", "Urllib3Response", "Urllib3Transport"]
 
 USER_AGENT = f"aisclient/{__version__}"
-MAX_REDIRECTS = 5
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Bodies up to this size are simply re-sent after a redirect; larger and one-shot bodies first
 # learn the target with a header-only probe, so their bytes cross the wire once. (A Go server,
 # as AIS is, drains up to 256 KiB of an unread body to keep the connection; past that it
 # closes it, and a client still sending may lose the redirect to a reset.)
 PROBE_THRESHOLD = 256 * 1024
-# How long a probe waits for the proxy's answer before concluding that the server wants the
-# body itself (a server that reads bodies but ignores ``Expect`` stays silent after headers).
-PROBE_WAIT = 2.0
 
-# Where one exchange goes: (scheme, host, port, request target "/path?query").
-Where = tuple[str, str, int | None, str]
-Origin = tuple[str, str, int]
+# Every live transport, so that a forked child can replace their locks (see _after_fork).
+_LIVE: weakref.WeakSet[Urllib3Transport] = weakref.WeakSet()
 
 
 def __getattr__(name: str) -> Any:
@@ -57,30 +55,23 @@ def __getattr__(name: str) -> Any:
 
 
 class Urllib3Transport:
-    """Sends requests with urllib3: pooled, TLS-aware, following AIS redirects, with retries.
+    """Sends one attempt of a request with urllib3: pooled, TLS-aware, following AIS redirects.
 
-    ``sleep``, ``clock`` and ``rand`` are injectable so tests need neither real time nor luck.
-    The pool is rebuilt in a child process after ``fork``, and the transport pickles as its
-    configuration (a DataLoader worker gets a fresh pool, never the parent's sockets).
+    The pool is built on first use, rebuilt in a child process after ``fork`` (whatever other
+    threads were doing at the fork), and the transport pickles as its configuration (a
+    DataLoader worker gets a fresh pool, never the parent's sockets). :meth:`close` releases it.
     """
 
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rand: Callable[[], float] = random.random,
-    ) -> None:
+    def __init__(self, config: ClientConfig) -> None:
         self.config = config
-        self._sleep, self._clock, self._rand = sleep, clock, rand
         self._base = config.endpoint.rstrip("/")
         # The endpoint split once: each request then only appends its own target.
-        scheme, host, port, prefix = split_url(self._base)
-        self._base_where = (scheme, host, port, prefix.rstrip("/"))
+        base = split_url(self._base)
+        self._base_where = base._replace(target=base.target.rstrip("/"))
         self._pid = -1
         self._io: Connections | None = None
         self._lock = threading.Lock()
+        _LIVE.add(self)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config}
@@ -89,7 +80,7 @@ class Urllib3Transport:
         self.__init__(state["config"])  # type: ignore[misc]
 
     def __repr__(self) -> str:
-        return f"Urllib3Transport({self.config.endpoint!r})"
+        return f"Urllib3Transport({redact_url(self.config.endpoint)!r})"
 
     def _connections(self) -> Connections:
         pid = os.getpid()
@@ -106,6 +97,13 @@ class Urllib3Transport:
                 io = self._io
         return io
 
+    def _forked(self) -> None:
+        # In the child, right after fork: a lock another parent thread held at that moment
+        # would stay held forever here, so take a new one; the pool is the parent's.
+        self._lock = threading.Lock()
+        self._io = None
+        self._pid = -1
+
     @property
     def pool(self) -> urllib3.PoolManager:
         return self._connections().pool
@@ -115,47 +113,34 @@ class Urllib3Transport:
         return self._connections().default_timeout
 
     def close(self) -> None:
+        """Close every pooled connection. A later request builds a new pool."""
         with self._lock:
             if self._io is not None and self._pid == os.getpid():
                 self._io.pool.clear()
             self._io = None
 
+    # -- one attempt: probe, proxy, redirects, target ------------------------------------
+
     def send(self, request: Request) -> Response:
-        return send_with_retry(
-            self._send_once,
-            request,
-            self.config.retry,
-            sleep=self._sleep,
-            clock=self._clock,
-            rand=self._rand,
-        )
-
-    # -- one attempt: proxy, redirects, target -------------------------------------------
-
-    def _send_once(self, request: Request) -> Response:
         io = self._connections()
         target = render_target(request)
         if request.endpoint:
             root = request.endpoint.rstrip("/")
-            scheme, host, port, prefix = split_url(root)
+            where = split_url(root + target)
         else:
             root = self._base
-            scheme, host, port, prefix = self._base_where
-        url = first_url = root + target
-        where: Where = (scheme, host, port, prefix + target)
-        # The token goes to the host the request was addressed to (the configured endpoint or
-        # the request's own); a redirect elsewhere is authenticated by the proxy's signature.
-        token_origin = _origin(where) if self.config.token else None
-        method = request.method
-        body = request.body
+            where = self._base_where._replace(target=self._base_where.target + target)
+        url = root + target
+        # The token belongs to the host the request was addressed to (see token_allowed).
+        token_origin: Origin | None = where.origin if self.config.token_provider else None
+        method, body = request.method, request.body
         timeout = io.timeout(request.timeout)
         if request.probe_redirect and body is not None and _wants_probe(body):
-            headers = io.headers(request, body, where, token_origin)
-            probed = io.probe(request, url, where, body, headers, timeout, PROBE_WAIT)
+            probed = io.probe(request, url, where, body, token_origin, timeout)
             if isinstance(probed, Response):
                 return probed
-            if probed != url:
-                url, where = probed, _where_of(method, url, probed)
+            if probed is not None:
+                url, where = probed.url, probed.where  # a 303 to a probe is not AIS's: ignored
         seen = {url}
         sent_once = False
         for _ in range(MAX_REDIRECTS + 1):
@@ -169,58 +154,17 @@ class Urllib3Transport:
             raw = io.exchange(request, method, url, where, body, headers, timeout)
             sent_once = True
             if raw.status not in REDIRECT_STATUSES:
-                return io.response(raw, url, request)
+                return io.wrap(raw, url, request)
             location = raw.headers.get("Location")
             raw.drain_conn()
             raw.release_conn()
-            if not location:
-                raise RedirectError(f"{method} {redact_url(url)}: {raw.status} without Location")
-            next_url = resolve_location(url, location)
-            if next_url in seen:
-                raise RedirectError(
-                    f"{method} {redact_url(url)}: redirect loop to {redact_url(next_url)}"
-                )
-            seen.add(next_url)
-            if raw.status == 303:
-                method, body = "GET", None
-            url, where = next_url, _where_of(method, url, next_url)
+            hop = next_hop(method, url, raw.status, location, seen)
+            method, url, where = hop.method, hop.url, hop.where
+            if not hop.keeps_body:
+                body = None
         raise RedirectError(
-            f"{request.method} {redact_url(first_url)}: more than {MAX_REDIRECTS} redirects"
+            f"{request.method} {redact_url(root + target)}: more than {MAX_REDIRECTS} redirects"
         )
-
-
-def split_url(url: str) -> Where:
-    """``(scheme, host, port, target)`` of an absolute URL (``ValueError`` if it is not one)."""
-    parts = urlsplit(url)
-    host = parts.hostname
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValueError(f"not an absolute http(s) URL: {redact_url(url)!r}")
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    return parts.scheme, host, parts.port, target
-
-
-def resolve_location(url: str, location: str) -> str:
-    """The URL a ``Location`` points to. An absolute one is taken verbatim: ``urljoin``
-    re-assembles it and loses what it does not model (a ``;`` ending a path segment)."""
-    if location.startswith(("http://", "https://")):
-        return location
-    return urljoin(url, location)
-
-
-def _where_of(method: str, url: str, next_url: str) -> Where:
-    try:
-        return split_url(next_url)
-    except ValueError as err:
-        raise RedirectError(
-            f"{method} {redact_url(url)}: cannot follow the redirect: {err}"
-        ) from err
-
-
-def _origin(where: Where) -> Origin:
-    scheme, host, port, _ = where
-    return (scheme, host, port or (443 if scheme == "https" else 80))
 
 
 def _wants_probe(body: Body) -> bool:
@@ -228,3 +172,11 @@ def _wants_probe(body: Body) -> bool:
         return True
     size = body.size()
     return size is None or size > PROBE_THRESHOLD
+
+
+def _after_fork() -> None:
+    for transport in list(_LIVE):
+        transport._forked()
+
+
+os.register_at_fork(after_in_child=_after_fork)
