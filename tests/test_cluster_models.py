@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aisclient.errors import NoTargetError
+from aisclient.errors import NoTargetError, UnexpectedResponseError
 from aisclient.models._convert import structure
 from aisclient.models.cluster import (
     HRW_SEED,
@@ -79,7 +79,7 @@ def test_smap_without_data_net_and_with_numeric_version() -> None:
 
 
 def test_decode_smap_rejects_non_objects() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(UnexpectedResponseError, match="cluster map"):
         decode_smap([1, 2])
 
 

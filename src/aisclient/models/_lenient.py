@@ -7,6 +7,7 @@ Get-Batch metadata) can use them without importing cattrs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -41,3 +42,17 @@ def lenient_bool(value: Any, _: type = bool) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "t", "true", "y", "yes", "on")
     return bool(value)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """The one time rule of the models: an RFC 3339 text → an aware datetime (a time without a
+    zone is UTC); empty text, Go's zero time (year 1), a non-text or garbage → ``None``."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.year <= 1:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from attrs import evolve, field, frozen
 
+from aisclient.models._guard import decoder
 from aisclient.models._lenient import lenient_int
 from aisclient.provider import Namespace
 
@@ -99,6 +100,7 @@ class BucketProps:
     raw: dict[str, Any] = field(factory=dict, eq=False, repr=False)
 
 
+@decoder("the bucket properties")
 def decode_bucket_props(text: str | Mapping[str, Any]) -> BucketProps:
     """The ``Ais-Bucket-Props`` JSON (text or parsed) → :class:`BucketProps`."""
     from aisclient.models._convert import structure  # cattrs loads on first use
@@ -246,19 +248,18 @@ class BucketEntry:
     def generate_object_props(self) -> ObjectProps:
         from aisclient.models.object import ObjectProps
 
-        headers = {
-            "ais-name": self.name,
-            "content-length": str(self.size),
-            "ais-checksum-value": self.checksum,
-            "ais-atime": self.atime,
-            "ais-version": self.version,
-            "ais-location": self.location,
-            "ais-mirror-copies": str(self.copies),
-        }
-        if self._bucket is not None:
-            headers["ais-bucket-name"] = self._bucket.name
-            headers["ais-bucket-provider"] = self._bucket.provider.value
-        return ObjectProps({k: v for k, v in headers.items() if v})
+        bucket = self._bucket
+        return ObjectProps.of(
+            name=self.name,
+            bucket_name=bucket.name if bucket is not None else "",
+            bucket_provider=bucket.provider.value if bucket is not None else "",
+            size=self.size,
+            checksum_value=self.checksum,
+            access_time=self.atime,
+            obj_version=self.version,
+            location=self.location,
+            mirror_copies=self.copies,
+        )
 
     def __eq__(self, other: builtins.object) -> bool:
         if not isinstance(other, BucketEntry):
@@ -368,6 +369,7 @@ def decode_entry(doc: Mapping[str, Any]) -> BucketEntry:
     return decode_entries((doc,))[0]
 
 
+@decoder("the entries of a listing")
 def decode_entries(docs: Iterable[Mapping[str, Any]]) -> list[BucketEntry]:
     """The entries of a page. One loop, no call per entry but the constructor: this is the
     hot path of every listing (lenient_int only runs for the rare non-int forms)."""
@@ -406,6 +408,7 @@ def decode_entries(docs: Iterable[Mapping[str, Any]]) -> list[BucketEntry]:
     return entries
 
 
+@decoder("a listing page")
 def decode_bucket_list(doc: Mapping[str, Any] | None) -> BucketList:
     """A list-objects page (JSON keys, or the Go field names a msgpack page carries)."""
     if not doc:
@@ -438,6 +441,7 @@ class NBIInfo:
     nat: int = 0
 
 
+@decoder("the bucket inventories")
 def decode_inventories(doc: Mapping[str, Any] | None) -> dict[str, NBIInfo]:
     if not doc:
         return {}

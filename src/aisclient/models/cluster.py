@@ -13,6 +13,7 @@ from attrs import field, frozen
 
 from aisclient.errors import NoTargetError
 from aisclient.models._convert import structure
+from aisclient.models._guard import decoder
 from aisclient.models.bucket import BucketModel
 
 # Snode flag bits (core/meta/smap.go).
@@ -133,9 +134,10 @@ class ETLInfo:
         return self.id
 
 
+@decoder("the cluster map")
 def decode_smap(data: Any) -> Smap:
     if not isinstance(data, Mapping):
-        raise ValueError(f"expected a cluster map object, got {type(data).__name__}")
+        raise TypeError(f"expected a cluster map object, got {type(data).__name__}")
     return structure(data, Smap)
 
 

@@ -12,27 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from attrs import frozen
-from cattrs.gen import make_dict_structure_fn, override
 
-from aisclient.models._convert import converter as _base_converter
+from aisclient.models._convert import structure, wire_names
+from aisclient.models._guard import decoder
 from aisclient.provider import Namespace
-
-# A private copy of the shared converter, so the datetime hook below cannot clash with
-# another area's choice of how to read times.
-_converter = _base_converter.copy()
-
-
-def _parse_time(value: Any, _: type) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return None if parsed.year <= 1 else parsed
-
-
-_converter.register_structure_hook(datetime, _parse_time)
 
 
 @frozen
@@ -120,30 +103,28 @@ class JobInfo:
     archived: bool = False
 
 
-_converter.register_structure_hook(
+wire_names(
     JobInfo,
-    make_dict_structure_fn(
-        JobInfo,
-        _converter,
-        src_bck=override(rename="src-bck"),
-        dst_bck=override(rename="dst-bck"),
-        objects=override(rename="loc-objs"),
-        bytes=override(rename="loc-bytes"),
-        metrics=override(rename="Metrics"),
-    ),
+    src_bck="src-bck",
+    dst_bck="dst-bck",
+    objects="loc-objs",
+    bytes="loc-bytes",
+    metrics="Metrics",
 )
 
 
 def decode_job_info(doc: Any) -> JobInfo:
-    return _converter.structure(doc or {}, JobInfo)
+    return structure(doc or {}, JobInfo)
 
 
+@decoder("the dSort job map")
 def decode_job_map(doc: Any) -> dict[str, JobInfo]:
-    """``GET /v1/sort?uuid=``: target id → JobInfo. Raises ``TypeError`` for other shapes."""
+    """``GET /v1/sort?uuid=``: target id → JobInfo; other shapes: UnexpectedResponseError."""
     if not isinstance(doc, Mapping):
         raise TypeError(f"expected a JSON object of target id -> job info, got {doc!r:.80}")
     return {str(target): decode_job_info(info) for target, info in doc.items()}
 
 
+@decoder("the dSort job list")
 def decode_job_list(doc: Any) -> list[JobInfo]:
     return [decode_job_info(item) for item in doc or []]

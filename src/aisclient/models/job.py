@@ -9,6 +9,7 @@ from typing import Any
 from attrs import field, frozen
 
 from aisclient.models._convert import converter, structure, wire_names
+from aisclient.models._lenient import parse_time as parse_time
 from aisclient.models.bucket import BucketModel
 
 NUM_CONSECUTIVE_IDLE = 2
@@ -92,22 +93,6 @@ def idles_before_finishing(kind: str) -> bool:
 
 def is_valid_kind(kind: str) -> bool:
     return kind_info(kind) is not None
-
-
-_ZERO_TIME_YEAR = 1
-
-
-def parse_time(text: str) -> datetime | None:
-    """An RFC 3339 time from a snapshot; ``None`` for empty text or Go's zero time."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.year <= _ZERO_TIME_YEAR:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def ns_to_datetime(nanos: int) -> datetime | None:

@@ -1,18 +1,19 @@
 """Object properties as AIS returns them in response headers, decoded lazily on access.
 
-Building a value costs nothing beyond keeping the header mapping; each property parses its
-header when asked, so a hot-path HEAD or GET pays only for what the caller reads.
+Building a value from headers costs nothing beyond keeping them; each property parses its
+header when asked, so a hot-path HEAD or GET pays only for what the caller reads. A value can
+also be built from its fields (:meth:`ObjectProps.of`, e.g. from a listing entry).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from attrs import frozen
 
-from aisclient.transport.base import Headers
+from aisclient.headers import Headers, HeaderSource, as_headers
 
 # A repeated ``Ais-Custom-Md`` header may reach us joined with ", "; a new entry starts only
 # where the next comma-separated piece looks like ``key=`` (so values may contain commas).
@@ -68,7 +69,10 @@ def _int(text: str | None) -> int:
 
 def parse_custom_md(values: list[str], *, joined: bool = True) -> dict[str, str]:
     """Header lines ``k=v`` → a dict. ``joined``: a line may hold several entries joined by
-    commas (as when repeated headers were merged); otherwise each line is one entry."""
+    commas (as when repeated headers were merged); otherwise each line is one entry.
+
+    :attr:`ObjectAttributes.custom_metadata` passes every line of the header: several lines
+    are one entry each (what AIS sends), a single line may be the joined form."""
     result: dict[str, str] = {}
     for line in values:
         for item in _MD_SPLIT.split(line) if joined else (line,):
@@ -78,23 +82,24 @@ def parse_custom_md(values: list[str], *, joined: bool = True) -> dict[str, str]
     return result
 
 
-def _as_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    # Response headers are already case-insensitive; a plain dict from a user is not.
-    if isinstance(headers, Headers) or hasattr(headers, "getlist"):
-        return headers
-    return Headers(headers)
-
-
 class ObjectAttributes:
     """Object metadata from the headers of a GET, HEAD or PUT response."""
 
-    __slots__ = ("_headers",)
+    __slots__ = ("_given", "_headers")
 
-    def __init__(self, response_headers: Mapping[str, str]) -> None:
-        self._headers = _as_headers(response_headers)
+    def __init__(self, response_headers: HeaderSource | None = None) -> None:
+        # Response headers already are Headers; a plain dict from a user becomes one.
+        self._headers: Headers = as_headers(response_headers)
+        self._given: dict[str, Any] = {}
+
+    def _field(self, name: str, decode: Callable[[Headers], Any]) -> Any:
+        given = self._given
+        if given and name in given:
+            return given[name]
+        return decode(self._headers)
 
     @property
-    def response_headers(self) -> Mapping[str, str]:
+    def response_headers(self) -> Headers:
         return self._headers
 
     def _get(self, name: str) -> str:
@@ -103,32 +108,31 @@ class ObjectAttributes:
 
     @property
     def size(self) -> int:
-        return _int(self._headers.get(CONTENT_LENGTH))
+        return int(self._field("size", lambda h: _int(h.get(CONTENT_LENGTH))))
 
     @property
     def checksum_type(self) -> str:
-        return self._get(CHECKSUM_TYPE)
+        return str(self._field("checksum_type", lambda _: self._get(CHECKSUM_TYPE)))
 
     @property
     def checksum_value(self) -> str:
-        return self._get(CHECKSUM_VALUE)
+        return str(self._field("checksum_value", lambda _: self._get(CHECKSUM_VALUE)))
 
     @property
     def access_time(self) -> str:
         """Last access time as sent: decimal nanoseconds since the Unix epoch ("" if unknown)."""
-        return self._get(ATIME)
+        return str(self._field("access_time", lambda _: self._get(ATIME)))
 
     @property
     def obj_version(self) -> str:
-        return self._get(VERSION)
+        return str(self._field("obj_version", lambda _: self._get(VERSION)))
 
     @property
     def custom_metadata(self) -> dict[str, str]:
-        getlist = getattr(self._headers, "getlist", None)
-        if getlist is not None:  # one entry per header line: values may hold commas
-            return parse_custom_md(list(getlist(CUSTOM_MD)), joined=False)
-        single = self._get(CUSTOM_MD)
-        return parse_custom_md([single]) if single else {}
+        lines = self._headers.get_list(CUSTOM_MD)
+        # Several lines: one entry each, so a value may hold ", k=v". One line: it may be the
+        # comma-joined form a proxy or a hand-made mapping gives (split as the SDK does).
+        return parse_custom_md(lines, joined=len(lines) == 1)
 
     @property
     def present(self) -> bool:
@@ -136,7 +140,7 @@ class ObjectAttributes:
 
     @property
     def location(self) -> str:
-        return self._get(LOCATION)
+        return str(self._field("location", lambda _: self._get(LOCATION)))
 
     @property
     def mirror_paths(self) -> list[str]:
@@ -145,7 +149,7 @@ class ObjectAttributes:
 
     @property
     def mirror_copies(self) -> int:
-        return _int(self._headers.get(MIRROR_COPIES))
+        return int(self._field("mirror_copies", lambda h: _int(h.get(MIRROR_COPIES))))
 
     @property
     def ec(self) -> ECInfo | None:
@@ -200,7 +204,7 @@ class ObjectProps(ObjectAttributes):
 
     def __init__(
         self,
-        response_headers: Mapping[str, str],
+        response_headers: HeaderSource | None = None,
         *,
         name: str = "",
         bucket_name: str = "",
@@ -209,6 +213,34 @@ class ObjectProps(ObjectAttributes):
         super().__init__(response_headers)
         # What the caller already knows; the (v2) HEAD does not repeat these in headers.
         self._known = (name, bucket_name, bucket_provider)
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        name: str = "",
+        bucket_name: str = "",
+        bucket_provider: str = "",
+        size: int = 0,
+        checksum_type: str = "",
+        checksum_value: str = "",
+        access_time: str = "",
+        obj_version: str = "",
+        location: str = "",
+        mirror_copies: int = 0,
+    ) -> ObjectProps:
+        """Properties known field by field (a listing entry), without any response headers."""
+        props = cls(name=name, bucket_name=bucket_name, bucket_provider=bucket_provider)
+        props._given = {
+            "size": size,
+            "checksum_type": checksum_type,
+            "checksum_value": checksum_value,
+            "access_time": access_time,
+            "obj_version": obj_version,
+            "location": location,
+            "mirror_copies": mirror_copies,
+        }
+        return props
 
     @property
     def bucket_name(self) -> str:
