@@ -14,7 +14,7 @@ from _httpserver import Call, TestServer
 from aisclient import Client
 from aisclient.clock import FakeClock
 from aisclient.config import resolve_config
-from aisclient.errors import RedirectError
+from aisclient.errors import AISError, RedirectError
 from aisclient.models.object import ObjectAttributes
 from aisclient.request import BytesBody, IterBody, Request
 from aisclient.retry import RetryPolicy
@@ -85,6 +85,18 @@ def test_custom_metadata_decodes_the_same_over_urllib3_and_a_mock(server: TestSe
         response = client.send(GET)
         assert ObjectAttributes(response.headers).custom_metadata == expected
         assert response.headers.get_list("ais-custom-md") == [v for _, v in MD_LINES]
+
+
+@pytest.mark.parametrize("length", ["99999999999999999999999", "5, 6"])
+def test_a_garbled_content_length_is_an_ais_error(server: TestServer, length: str) -> None:
+    def garbled(call: Call) -> None:
+        call.write(f"HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\nhello".encode())
+        call.hang_up()
+
+    server.handler = garbled
+    for stream in (False, True):
+        with pytest.raises(AISError):
+            stack(server, RetryPolicy.never()).send(Request("GET", ("x",), stream=stream)).read()
 
 
 # -- one-shot bodies ---------------------------------------------------------------------------

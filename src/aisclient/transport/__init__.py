@@ -10,7 +10,7 @@ from aisclient.transport.mock import (
     StubTransport,
     UnexpectedRequest,
 )
-from aisclient.transport.retrying import RetryingTransport, send_with_retry
+from aisclient.transport.retrying import RetryBudget, RetryingTransport, send_with_retry
 from aisclient.transport.urllib3 import Urllib3Transport
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ __all__ = [
     "MockTransport",
     "RecordingTransport",
     "Response",
+    "RetryBudget",
     "RetryingTransport",
     "StubTransport",
     "Transport",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import email.parser
 import http.client
 import re
+import sys
 from typing import Any
 
 # The limits http.client enforces on a head.
@@ -98,6 +99,8 @@ class FastHeadResponse(http.client.HTTPResponse):
                 length = int(declared)
             except ValueError:
                 length = -1
+            if length > sys.maxsize:  # no body is that long; http.client would overflow on it
+                raise http.client.HTTPException(f"Content-Length {declared!r} is out of range")
             self.length = length if length >= 0 else None
         method = self._method  # type: ignore[attr-defined]
         if status in (204, 304) or 100 <= status < 200 or method == "HEAD":
