@@ -11,7 +11,6 @@ too: :class:`RetryConfig` converts it to a :class:`RetryPolicy` with :func:`poli
 
 from __future__ import annotations
 
-import email.utils
 import enum
 import math
 from collections.abc import Iterable
@@ -187,6 +186,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return seconds if math.isfinite(seconds) else None
     if now is None:
         return None
+    import email.utils  # only for the rare date form: it costs a client's import time
+
     try:
         when = email.utils.parsedate_to_datetime(text)
         seconds = when.timestamp() - now

@@ -2,7 +2,8 @@
 
 from typing import TYPE_CHECKING, Any
 
-from aisclient.transport.base import BytesResponse, Headers, Response, Transport, redact_url
+from aisclient.headers import Headers
+from aisclient.transport.base import BytesResponse, Response, Transport, redact_url
 from aisclient.transport.mock import (
     Exchange,
     MockTransport,

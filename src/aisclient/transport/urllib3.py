@@ -23,6 +23,7 @@ from aisclient.transport.urls import (
     MAX_REDIRECTS,
     REDIRECT_STATUSES,
     Origin,
+    Where,
     next_hop,
     split_url,
 )
@@ -121,16 +122,19 @@ class Urllib3Transport:
 
     # -- one attempt: probe, proxy, redirects, target ------------------------------------
 
-    def send(self, request: Request) -> Response:
-        io = self._connections()
+    def _address(self, request: Request) -> tuple[str, Where]:
+        """The URL a request is addressed to, and where that is (its own endpoint or ours)."""
         target = render_target(request)
         if request.endpoint:
-            root = request.endpoint.rstrip("/")
-            where = split_url(root + target)
-        else:
-            root = self._base
-            where = self._base_where._replace(target=self._base_where.target + target)
-        url = root + target
+            url = request.endpoint.rstrip("/") + target
+            return url, split_url(url)
+        base = self._base_where
+        return self._base + target, base._replace(target=base.target + target)
+
+    def send(self, request: Request) -> Response:
+        io = self._connections()
+        url, where = self._address(request)
+        first_url = url
         # The token belongs to the host the request was addressed to (see token_allowed).
         token_origin: Origin | None = where.origin if self.config.token_provider else None
         method, body = request.method, request.body
@@ -163,7 +167,7 @@ class Urllib3Transport:
             if not hop.keeps_body:
                 body = None
         raise RedirectError(
-            f"{request.method} {redact_url(root + target)}: more than {MAX_REDIRECTS} redirects"
+            f"{request.method} {redact_url(first_url)}: more than {MAX_REDIRECTS} redirects"
         )
 
 
