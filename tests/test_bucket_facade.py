@@ -10,6 +10,7 @@ import pytest
 
 from _stubs import capture
 from aisclient import Client
+from aisclient.clock import Clock
 from aisclient.enums import ListObjectFlag
 from aisclient.errors import (
     ErrBckAlreadyExists,
@@ -23,7 +24,6 @@ from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport, RecordingTransport, StubTransport
-from aisclient.wait import Clock
 
 REF = BucketRef("b")
 PROPS_JSON = (
@@ -355,7 +355,7 @@ def test_decode_bucket_list_both_key_sets() -> None:
 def test_summary_polls_until_200(client: Client, stub: StubTransport) -> None:
     bucket = client.bucket("b")
     clock = FakeClock()
-    bucket.clock = Clock(sleep=clock.sleep, now=clock.now)
+    bucket.clock = Clock(sleep=clock.sleep, monotonic=clock.now)
     stub.expect(ops.summary(REF), BytesResponse(202, b'"job-s"'))
     stub.expect(ops.summary(REF, uuid="job-s"), BytesResponse(202, b"[]"))
     stub.expect(ops.summary(REF, uuid="job-s"), BytesResponse(202, b"[]"))
@@ -377,7 +377,7 @@ def test_summary_rejects_unexpected_status(client: Client, stub: StubTransport) 
 def test_info_polls_head_until_200(client: Client, stub: StubTransport) -> None:
     bucket = client.bucket("b")
     clock = FakeClock()
-    bucket.clock = Clock(sleep=clock.sleep, now=clock.now)
+    bucket.clock = Clock(sleep=clock.sleep, monotonic=clock.now)
     stub.expect(
         ops.info(REF, prefix="p/"),
         BytesResponse(202, b"", {"Ais-Bucket-Props": PROPS_JSON, "Ais-Xaction-Id": "x1"}),
@@ -399,7 +399,7 @@ def test_info_timeout(client: Client, stub: StubTransport) -> None:
 
     bucket = client.bucket("b")
     clock = FakeClock()
-    bucket.clock = Clock(sleep=clock.sleep, now=clock.now)
+    bucket.clock = Clock(sleep=clock.sleep, monotonic=clock.now)
     stub.expect(ops.info(REF), BytesResponse(202, b"", {"Ais-Xaction-Id": "x1"}))
     for _ in range(3):
         stub.expect(ops.info(REF, uuid="x1"), BytesResponse(202))

@@ -12,8 +12,12 @@ from aisclient.errors import AISConnectionError
 from aisclient.ops import cluster as ops
 from aisclient.provider import Namespace, Provider
 from aisclient.request import Request, render_url
+from aisclient.retry import RetryPolicy
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport
+
+# Retries are tested elsewhere; here every failure must reach the code under test at once.
+NO_RETRY = RetryPolicy.never()
 
 ENDPOINT = "http://proxy.invalid:8080"
 
@@ -45,7 +49,9 @@ def client_with(handler: Any) -> tuple[Client, list[Request]]:
             return BytesResponse(200, answer)
         return BytesResponse.of_json(answer)
 
-    return Client(ENDPOINT, transport=MockTransport(handle, base_url=ENDPOINT)), seen
+    return Client(
+        ENDPOINT, retry_config=NO_RETRY, transport=MockTransport(handle, base_url=ENDPOINT)
+    ), seen
 
 
 def url(request: Request) -> str:
@@ -190,7 +196,7 @@ def test_is_ready_is_false_on_network_errors() -> None:
     def broken(_: Request) -> Response:
         raise AISConnectionError("refused", method="GET", url=ENDPOINT, phase="connect")
 
-    client = Client(ENDPOINT, transport=MockTransport(broken))
+    client = Client(ENDPOINT, retry_config=NO_RETRY, transport=MockTransport(broken))
     assert client.cluster().is_ready() is False
 
 

@@ -22,6 +22,7 @@ from aisclient.errors import (
 )
 from aisclient.models.cluster import HRW_SEED, SNODE_MAINT, xoshiro256_hash, xxhash64
 from aisclient.request import Request
+from aisclient.retry import RetryPolicy
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport
 
@@ -150,7 +151,10 @@ class FakeCluster:
 
 
 def client_for(fake: FakeCluster) -> Client:
-    return Client(PROXY, transport=MockTransport(fake, base_url=PROXY))
+    # No retries: each test counts the requests that reach each node.
+    return Client(
+        PROXY, transport=MockTransport(fake, base_url=PROXY), retry_config=RetryPolicy.never()
+    )
 
 
 NAMES = [f"dir/obj-{i:03d}.bin" for i in range(60)]

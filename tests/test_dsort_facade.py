@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from aisclient import Client
+from aisclient.clock import Clock
 from aisclient.dsort import (
     FALLBACK_DSORTER,
     DsortFramework,
@@ -26,7 +27,6 @@ from aisclient.ops import dsort as ops
 from aisclient.provider import BucketRef
 from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import StubTransport
-from aisclient.wait import Clock
 
 IN = BucketRef("in")
 
@@ -120,7 +120,7 @@ class FakeClock:
         return self.t
 
     def clock(self) -> Clock:
-        return Clock(sleep=self.sleep, now=self.now)
+        return Clock(sleep=self.sleep, monotonic=self.now)
 
 
 def test_client_factory() -> None:

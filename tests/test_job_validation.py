@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from aisclient import Client
+from aisclient.clock import Clock
 from aisclient.job import Job
+from aisclient.retry import RetryPolicy
 from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import StubTransport
-from aisclient.wait import Clock
+
+# Retries are tested elsewhere; here every failure must reach the code under test at once.
+NO_RETRY = RetryPolicy.never()
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ def stub() -> StubTransport:
 
 @pytest.fixture
 def client(stub: StubTransport) -> Client:
-    return Client("http://ais.invalid:8080", transport=stub)
+    return Client("http://ais.invalid:8080", retry_config=NO_RETRY, transport=stub)
 
 
 def test_get_within_timeframe_needs_datetimes(client: Client, stub: StubTransport) -> None:
@@ -53,7 +57,7 @@ def test_zero_timeout_polls_once_then_times_out(client: Client, stub: StubTransp
     from aisclient.errors import Timeout
 
     stub.expect(lambda r: True, BytesResponse.of_json({"uuid": "x", "end_time": 0}))
-    clock = Clock(sleep=lambda _: None, now=lambda: 0.0)
+    clock = Clock(sleep=lambda _: None, monotonic=lambda: 0.0)
     with pytest.raises(Timeout):
         client.job("x", "copy-bck").wait(timeout=0, clock=clock)
     stub.assert_done()

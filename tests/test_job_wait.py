@@ -9,12 +9,16 @@ from typing import Any
 import pytest
 
 from aisclient import Client
+from aisclient.clock import Clock
 from aisclient.errors import APIRequestError, JobInfoNotFound, Timeout
 from aisclient.job import Job, WaitResult
 from aisclient.request import Request
+from aisclient.retry import RetryPolicy
 from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import MockTransport, StubTransport
-from aisclient.wait import Clock
+
+# Retries are tested elsewhere; here every failure must reach the code under test at once.
+NO_RETRY = RetryPolicy.never()
 
 
 class FakeClock:
@@ -31,7 +35,7 @@ class FakeClock:
 
     @property
     def clock(self) -> Clock:
-        return Clock(sleep=self.sleep, now=self.now)
+        return Clock(sleep=self.sleep, monotonic=self.now)
 
 
 def scripted(replies: list[Any]) -> tuple[Client, list[Request]]:
@@ -48,7 +52,9 @@ def scripted(replies: list[Any]) -> tuple[Client, list[Request]]:
             return BytesResponse(reply.status, reply.read(), dict(reply.headers))
         return BytesResponse.of_json(reply)
 
-    return Client("http://ais.invalid", transport=MockTransport(handle)), seen
+    return Client(
+        "http://ais.invalid", retry_config=NO_RETRY, transport=MockTransport(handle)
+    ), seen
 
 
 def status(end_time: int = 0, **extra: Any) -> dict[str, Any]:
@@ -209,7 +215,7 @@ def test_kind_only_terminal_wait_needs_an_id() -> None:
 
 def test_start_sends_args_and_keeps_the_id() -> None:
     stub = StubTransport()
-    client = Client("http://ais.invalid", transport=stub)
+    client = Client("http://ais.invalid", retry_config=NO_RETRY, transport=stub)
 
     def check(request: Request) -> bool:
         value = request.json["value"]
@@ -239,7 +245,9 @@ def test_start_sends_args_and_keeps_the_id() -> None:
 def test_start_validation_sends_nothing(kind: str, kwargs: dict[str, Any], problem: str) -> None:
     stub = StubTransport()
     with pytest.raises(ValueError, match=problem):
-        Job(Client("http://ais.invalid", transport=stub), job_kind=kind).start(**kwargs)
+        Job(
+            Client("http://ais.invalid", retry_config=NO_RETRY, transport=stub), job_kind=kind
+        ).start(**kwargs)
     stub.assert_done()
 
 

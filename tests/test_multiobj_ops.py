@@ -31,7 +31,7 @@ def test_delete_by_template_with_namespace() -> None:
 
 
 def test_evict_needs_a_remote_bucket() -> None:
-    with pytest.raises(InvalidBckProvider, match="only remote buckets"):
+    with pytest.raises(InvalidBckProvider, match="needs a remote bucket"):
         ops.evict_objects(SRC, NAMES)
     req = ops.evict_objects(BucketRef("cloud", "aws"), NAMES)
     assert req.method == "DELETE" and req.query == (("provider", "aws"),)

@@ -15,8 +15,12 @@ from aisclient.errors import (
     ObjectFileReaderUnexpectedEOF,
 )
 from aisclient.request import Request
+from aisclient.retry import RetryPolicy
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport
+
+# Retries are tested elsewhere; here every failure must reach the code under test at once.
+NO_RETRY = RetryPolicy.never()
 
 
 def test_error_shapes_match_the_sdk() -> None:
@@ -40,7 +44,9 @@ def short_body(request: Request) -> Response:
 
 @pytest.mark.parametrize("how", ["read", "read_sized", "readinto", "read1"])
 def test_short_body_gives_unexpected_eof_after_the_resumes(how: str) -> None:
-    client = Client("http://ais.invalid:8080", transport=MockTransport(short_body))
+    client = Client(
+        "http://ais.invalid:8080", retry_config=NO_RETRY, transport=MockTransport(short_body)
+    )
     f = client.bucket("b").object("o").get_reader().as_file(max_resume=2)
     with pytest.raises(ObjectFileReaderMaxResumeError) as info:
         if how == "read":
@@ -65,7 +71,9 @@ def test_other_failures_keep_their_own_cause() -> None:
     def broken(request: Request) -> Response:
         raise AISConnectionError("reset", phase="read")
 
-    client = Client("http://ais.invalid:8080", transport=MockTransport(broken))
+    client = Client(
+        "http://ais.invalid:8080", retry_config=NO_RETRY, transport=MockTransport(broken)
+    )
     f = client.bucket("b").object("o").get_reader().as_file(max_resume=1)
     with pytest.raises(ObjectFileReaderMaxResumeError) as info:
         f.read()

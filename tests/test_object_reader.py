@@ -11,6 +11,7 @@ import pytest
 
 from aisclient import Client
 from aisclient.archive_config import ArchiveConfig
+from aisclient.clock import Clock
 from aisclient.errors import (
     AISConnectionError,
     ErrObjNotFound,
@@ -217,7 +218,7 @@ def test_parallel_read_all_and_iteration() -> None:
     assert bytes(reader.read_all()) == DATA
     ranges = sorted(r.header("Range") or "" for r in server.gets)
     assert len(ranges) == 11 and "bytes=10000-10239" in ranges
-    assert server.heads[0].query_value("props") == "size,chunked"
+    assert server.heads[0].query_value("props") == "size,chunked,version,checksum"
     assert b"".join(reader) == DATA
 
 
@@ -394,8 +395,14 @@ def test_connection_errors_when_opening_count_as_resumes() -> None:
         calls.append(request)
         raise AISConnectionError("refused", phase="connect")
 
-    client, _ = make_client(handler)
+    client = Client(
+        "http://ais.invalid:8080",
+        transport=MockTransport(handler),
+        clock=Clock(sleep=lambda _: None),
+    )
     f = client.bucket("b").object("o").get_reader().as_file(max_resume=1)
     with pytest.raises(ObjectFileReaderMaxResumeError):
         f.read(1)
-    assert len(calls) == 2
+    # The first open spends the read's retry budget (7 attempts); the resume draws on the same
+    # budget, so it makes one attempt instead of seven more.
+    assert len(calls) == client.retry_config.network_attempts + 1

@@ -25,8 +25,8 @@ def client() -> Client:
         ("gs://b/o", Provider.GOOGLE, "b", "o"),
         ("aws://b/o", Provider.AMAZON, "b", "o"),
         ("azure://b/o", Provider.AZURE, "b", "o"),
-        ("ais://b//o", Provider.AIS, "b", "o"),  # the extra slash is dropped
-        ("ais://b/o?x=1#f", Provider.AIS, "b", "o"),  # query and fragment dropped
+        ("ais://b//o", Provider.AIS, "b", "/o"),  # every character after "bucket/" is the name
+        ("ais://b/o?x=1#f", Provider.AIS, "b", "o?x=1#f"),
     ],
 )
 def test_valid_urls(client: Client, url: str, provider: Provider, bucket: str, name: str) -> None:
@@ -61,16 +61,12 @@ def test_missing_parts_are_invalid_urls(client: Client, url: str) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("url", "bucket"), [("ais://user@b/o", "user@b"), ("ais://b:80/o", "b:80")]
-)
-def test_odd_netlocs_are_taken_verbatim_then_rejected_as_bucket_names(
-    client: Client, url: str, bucket: str
-) -> None:
-    # The parser keeps the network location verbatim, as the SDK does ...
-    assert parse_object_url(url) == (Provider.AIS, bucket, "o")
-    # ... but unlike the SDK, making the handle validates the bucket name at once.
-    with pytest.raises(ValueError, match="bucket name"):
+@pytest.mark.parametrize("url", ["ais://user@b/o", "ais://b:80/o", "ais://[b/o"])
+def test_invalid_bucket_names_are_invalid_urls(client: Client, url: str) -> None:
+    with pytest.raises(InvalidURLException) as info:
+        parse_object_url(url)
+    assert isinstance(info.value.__cause__, ValueError)  # says which rule the name broke
+    with pytest.raises(InvalidURLException):
         client.get_object_from_url(url)
 
 

@@ -11,12 +11,12 @@ import pytest
 
 from aisclient import Client
 from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
+from aisclient.content_stream import parse_byte_range
 from aisclient.errors import (
     IncompleteBodyError,
     ObjectFileReaderMaxResumeError,
     ObjectFileReaderUnexpectedEOF,
 )
-from aisclient.obj_reader import parse_byte_range
 from aisclient.ops import object as ops
 from aisclient.provider import BucketRef
 from aisclient.request import BytesBody, Request

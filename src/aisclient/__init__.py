@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Client": "aisclient.client",
     "ClientConfig": "aisclient.config",
-    "Timeout": "aisclient.config",
+    "Timeout": "aisclient.timeouts",
     "TlsConfig": "aisclient.config",
     "resolve_config": "aisclient.config",
     "RetryPolicy": "aisclient.retry",
@@ -44,7 +44,7 @@ _EXPORTS = {
     "ObjectNames": "aisclient.multiobj",
     "ObjectTemplate": "aisclient.multiobj",
     "Job": "aisclient.job",
-    "WaitResult": "aisclient.job",
+    "WaitResult": "aisclient.wait",
     "Cluster": "aisclient.cluster",
     "Etl": "aisclient.etl",
     "Dsort": "aisclient.dsort",
@@ -95,19 +95,20 @@ __all__ = [
 if TYPE_CHECKING:
     from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
     from aisclient.client import Client
-    from aisclient.config import ClientConfig, Timeout, TlsConfig, resolve_config
+    from aisclient.config import ClientConfig, TlsConfig, resolve_config
     from aisclient.enums import Colocation, ListObjectFlag
     from aisclient.errors import AISError
     from aisclient.etl_config import ETLConfig
-    from aisclient.job import WaitResult
     from aisclient.multiobj import ObjectNames, ObjectRange, ObjectTemplate
     from aisclient.provider import BucketRef, Namespace, Provider
     from aisclient.request import Request, render_url
     from aisclient.retry import ColdGetConf, RetryPolicy
     from aisclient.retry_sdk import RetryConfig
+    from aisclient.timeouts import Timeout
     from aisclient.transport.base import Response, Transport
     from aisclient.transport.mock import MockTransport, RecordingTransport, StubTransport
     from aisclient.transport.urllib3 import Urllib3Transport
+    from aisclient.wait import WaitResult
 
 
 def __getattr__(name: str) -> Any:

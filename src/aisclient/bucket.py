@@ -30,15 +30,15 @@ from aisclient.models.bucket import (
 )
 from aisclient.obj import Object
 from aisclient.ops import bucket as bck_ops
-from aisclient.provider import BucketRef, Namespace, Provider
+from aisclient.provider import BucketRef, Namespace, Provider, as_bucket_ref
 from aisclient.transport.base import Headers
-from aisclient.wait import REAL_CLOCK, Clock
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
+    from aisclient.clock import Clock
     from aisclient.etl_config import ETLConfig
     from aisclient.models.object import ObjectProps
     from aisclient.multiobj import ObjectGroup
+    from aisclient.session import Session
     from aisclient.transport.base import Response
 
 log = logging.getLogger("aisclient.bucket")
@@ -96,25 +96,35 @@ class Bucket:
     def __init__(
         self,
         name: str,
-        client: Client | None = None,
+        client: Session | None = None,
         provider: Provider | str = Provider.AIS,
         namespace: Namespace | str | None = None,
     ) -> None:
         self._ref = BucketRef(name, provider, namespace)
         self._client = client
-        self.clock: Clock = REAL_CLOCK
+        self._clock: Clock | None = None
 
     # -- identity ----------------------------------------------------------------------------
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         if self._client is None:
             raise ValueError(f"bucket {self._ref} has no client: make it with client.bucket()")
         return self._client
 
     @client.setter
-    def client(self, client: Client) -> None:
+    def client(self, client: Session) -> None:
         self._client = client
+
+    @property
+    def clock(self) -> Clock:
+        """How this bucket's polling waits sleep and read time: its session's clock, unless
+        one was set here."""
+        return self._clock if self._clock is not None else self.client.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self._clock = clock
 
     @property
     def ref(self) -> BucketRef:
@@ -144,10 +154,7 @@ class Bucket:
         return BucketModel(self.name, self.provider.value, self.namespace)
 
     def verify_cloud_bucket(self) -> None:
-        if not self._ref.is_remote():
-            raise InvalidBckProvider(
-                self.provider.value, f"this operation needs a remote bucket, not {self._ref}"
-            )
+        self._ref.require_remote("this operation")
 
     def _require_ais(self, operation: str) -> None:
         if self.provider is not Provider.AIS:
@@ -334,7 +341,7 @@ class Bucket:
         """Copy this bucket's objects into ``to_bck`` (created if missing); returns job ID."""
         request = bck_ops.copy_bucket(
             self._ref,
-            _bucket_arg(to_bck, "to_bck"),
+            as_bucket_ref(to_bck, "to_bck"),
             prefix_filter=prefix_filter,
             prepend=prepend,
             ext=ext,
@@ -366,7 +373,7 @@ class Bucket:
         """Run an ETL over this bucket into ``to_bck`` (offline transform); returns job ID."""
         request = bck_ops.transform_bucket(
             self._ref,
-            _bucket_arg(to_bck, "to_bck"),
+            as_bucket_ref(to_bck, "to_bck"),
             etl_name,
             timeout=timeout,
             prefix_filter=prefix_filter,
@@ -597,16 +604,6 @@ class Bucket:
                 log.info("%s %s -> %s", "would put" if dry_run else "put", file, obj_name)
             names.append(obj_name)
         return names
-
-
-def _bucket_arg(value: object, what: str) -> BucketRef:
-    """The :class:`BucketRef` of a ``Bucket`` (or a BucketRef) argument; else ``TypeError``."""
-    if isinstance(value, BucketRef):
-        return value
-    ref = getattr(value, "ref", None)  # a Bucket, or anything shaped like one
-    if isinstance(ref, BucketRef):
-        return ref
-    raise TypeError(f"{what} must be a Bucket (e.g. client.bucket('name')), not {value!r}")
 
 
 def _check_deadline(clock: Clock, start: float, timeout: float | None, what: str) -> None:

@@ -1,18 +1,19 @@
-"""``Client``: the entry point. Resolves configuration once and hands out offline handles."""
+"""``Client``: the entry point. Resolves configuration once and hands out offline handles.
+
+Sending, retries and the connection pool belong to :class:`~aisclient.session.Session`;
+``Client`` is a session plus the factories of handles (``bucket``, ``job``, ...).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+import os
+from typing import TYPE_CHECKING, Any
 
-from aisclient.config import ClientConfig, Timeout, TimeoutArg, resolve_config
-from aisclient.direct import DirectReads
-from aisclient.errors import InvalidURLException
-from aisclient.provider import Namespace, Provider
-from aisclient.request import Request
-from aisclient.retry import RetryPolicy
-from aisclient.retry_sdk import RetryConfig
-from aisclient.transport.base import Response, Transport
+from aisclient.clock import SYSTEM_CLOCK, Clock
+from aisclient.config import ClientConfig, TimeoutArg, resolve_config
+from aisclient.provider import Namespace, Provider, parse_object_url
+from aisclient.session import Session
+from aisclient.timeouts import Timeout
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,20 +24,25 @@ if TYPE_CHECKING:
     from aisclient.dsort import Dsort
     from aisclient.etl import Etl
     from aisclient.job import Job
-    from aisclient.models.cluster import Smap
     from aisclient.obj import Object
+    from aisclient.retry import RetryPolicy
+    from aisclient.retry_sdk import RetryConfig
+    from aisclient.transport.base import Transport
 
-T = TypeVar("T")
+__all__ = ["Client", "parse_object_url"]
 
 
-class Client:
+class Client(Session):
     """A client for one AIS cluster.
 
     Takes the official SDK's arguments (``Client(endpoint, skip_verify, ca_cert, client_cert,
     timeout, retry_config, token, max_pool_size)``) plus, keyword-only: ``transport`` (any
-    object with ``send(Request) -> Response``; default: urllib3) and ``env`` (the mapping to
-    read ``AIS_*`` variables from; default ``os.environ``). ``endpoint`` may be omitted when
-    ``AIS_ENDPOINT`` is set.
+    object with ``send(Request) -> Response``; default: urllib3), ``env`` (the mapping to
+    read ``AIS_*`` variables from; default ``os.environ``), ``token_file`` (a file holding the
+    token, read again when the server refuses it) and ``clock`` (how retries and waits
+    sleep and read time; tests pass a fake one). ``endpoint`` may be omitted when
+    ``AIS_ENDPOINT`` is set. ``with Client(...) as client:`` releases its connections at the end
+    (as does ``client.close()``).
     """
 
     def __init__(
@@ -53,8 +59,10 @@ class Client:
         transport: Transport | None = None,
         env: Mapping[str, str] | None = None,
         config: ClientConfig | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        token_file: str | os.PathLike[str] | None = None,
     ) -> None:
-        self.config = config or resolve_config(
+        config = config or resolve_config(
             endpoint,
             skip_verify=skip_verify,
             ca_cert=ca_cert,
@@ -64,50 +72,9 @@ class Client:
             token=token,
             max_pool_size=max_pool_size,
             env=env,
+            token_file=token_file,
         )
-        if transport is None:
-            from aisclient.transport.urllib3 import Urllib3Transport
-
-            transport = Urllib3Transport(self.config)
-        self.transport: Transport = transport
-        # The cached cluster map of direct reads (``get_reader(direct=True)``).
-        self.direct_reads = DirectReads()
-
-    def __repr__(self) -> str:
-        return f"Client(endpoint={self.config.endpoint!r})"
-
-    @property
-    def endpoint(self) -> str:
-        return self.config.endpoint
-
-    @property
-    def retry_config(self) -> RetryPolicy:
-        return self.config.retry
-
-    # -- sending -----------------------------------------------------------------------------
-
-    def send(self, request: Request) -> Response:
-        """Send ``request``; return the response for a success status, else raise its AISError."""
-        return self.transport.send(request).raise_for_status()
-
-    def send_json(self, request: Request) -> Any:
-        """Send ``request`` and return its decoded JSON body (``None`` when empty)."""
-        return self.send(request).json()
-
-    def send_text(self, request: Request) -> str:
-        """Send ``request`` and return its body as text (e.g. a job id)."""
-        return self.send(request).text
-
-    def send_model(self, request: Request, cls: type[T]) -> T:
-        """Send ``request`` and decode its JSON body into ``cls``."""
-        from aisclient.models._convert import structure
-
-        return structure(self.send_json(request), cls)
-
-    def get_smap(self, force_update: bool = False) -> Smap:
-        """The cluster map, fetched on first use and then cached for this client
-        (``force_update=True`` fetches it again). Direct reads find targets with it."""
-        return self.direct_reads.get_smap(self, force_update)
+        super().__init__(config, transport, clock=clock)
 
     # -- offline factories (no request is sent) ----------------------------------------------
 
@@ -168,14 +135,3 @@ class Client:
         """``provider://bucket/object`` → an :class:`Object` handle (no request)."""
         provider, bucket, name = parse_object_url(url)
         return self.bucket(bucket, provider=provider).object(name)
-
-
-def parse_object_url(url: str) -> tuple[Provider, str, str]:
-    """Split ``provider://bucket/object``; raise InvalidURLException (or InvalidBckProvider)."""
-    if not isinstance(url, str):
-        raise InvalidURLException(repr(url))
-    parts = urlsplit(url)
-    scheme, bucket, name = parts.scheme, parts.netloc, parts.path.lstrip("/")
-    if not scheme or not bucket or not name:
-        raise InvalidURLException(url)
-    return Provider.parse(scheme), bucket, name

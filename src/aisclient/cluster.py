@@ -14,10 +14,10 @@ from aisclient.models.etl import ETL_STAGE_RUNNING as ETL_STAGE_RUNNING
 from aisclient.models.job import JobStatus, decode_running, decode_status_list
 from aisclient.ops import cluster as ops
 from aisclient.ops import job as job_ops
-from aisclient.provider import Namespace, Provider
+from aisclient.provider import Namespace, Provider, as_bucket_ref
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
+    from aisclient.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,11 @@ def _severity(severity: LogSeverity | str) -> str:
 class Cluster:
     """A handle on the cluster behind a client. Creating one sends nothing."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Session) -> None:
         self._client = client
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         return self._client
 
     def __repr__(self) -> str:
@@ -106,14 +106,16 @@ class Cluster:
         self, job_kind: str = "", target_id: str = "", *, bucket: Any = None
     ) -> list[JobStatus]:
         """Status of every job (optionally of one kind, on one target, or on one bucket)."""
-        request = job_ops.jobs_status(job_kind, target_id, bucket=_ref_or_none(bucket))
+        ref = None if bucket is None else as_bucket_ref(bucket)
+        request = job_ops.jobs_status(job_kind, target_id, bucket=ref)
         return decode_status_list(self._client.send_json(request))
 
     def list_running_jobs(
         self, job_kind: str = "", target_id: str = "", *, bucket: Any = None
     ) -> list[str]:
         """Running jobs as ``"kind[id]"`` strings."""
-        request = job_ops.running_jobs(job_kind, target_id, bucket=_ref_or_none(bucket))
+        ref = None if bucket is None else as_bucket_ref(bucket)
+        request = job_ops.running_jobs(job_kind, target_id, bucket=ref)
         return decode_running(self._client.send_json(request))
 
     def list_etls(self, stages: Sequence[str] | None = None) -> list[ETLInfo]:
@@ -180,11 +182,3 @@ class Cluster:
         if chosen in (NodeFilter.PROXY, NodeFilter.ALL):
             nodes.extend(smap.pmap)
         return {node: self.get_node_log(node, severity) for node in nodes}
-
-
-def _ref_or_none(bucket: Any) -> Any:
-    if bucket is None:
-        return None
-    from aisclient.multiobj.group import bucket_ref
-
-    return bucket_ref(bucket)

@@ -12,7 +12,7 @@ refused direct access); :class:`DirectRoute` sends the requests of one object.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aisclient.errors import (
     AISConnectionError,
@@ -24,10 +24,21 @@ from aisclient.errors import (
 if TYPE_CHECKING:
     import logging
 
-    from aisclient.client import Client
     from aisclient.models.cluster import Smap, Snode
     from aisclient.request import Request
     from aisclient.transport.base import Response
+    from aisclient.transport.retrying import RetryBudget
+
+
+class Sender(Protocol):
+    """What direct reads send through (a :class:`~aisclient.session.Session`)."""
+
+    direct_reads: DirectReads
+
+    def send(self, request: Request, *, budget: RetryBudget | None = None) -> Response: ...
+
+    def send_json(self, request: Request) -> Any: ...
+
 
 # Direct access works only without AuthN and request signing; a target's 401/403 is taken to
 # mean this cluster must be read through the proxy (the proxy's answer is then authoritative).
@@ -60,7 +71,7 @@ class DirectReads:
     def cached_smap(self) -> Smap | None:
         return self._smap
 
-    def get_smap(self, client: Client, force_update: bool = False) -> Smap:
+    def get_smap(self, client: Sender, force_update: bool = False) -> Smap:
         """The cached cluster map; fetched when there is none yet or ``force_update``."""
         smap = self._smap
         if smap is not None and not force_update:
@@ -71,7 +82,7 @@ class DirectReads:
             self._smap = fetched = _fetch_smap(client)
             return fetched
 
-    def refresh(self, client: Client, stale: Smap) -> Smap:
+    def refresh(self, client: Sender, stale: Smap) -> Smap:
         """A newer map than ``stale``: fetched now, unless another thread already did (many
         readers that hit the same stale map then cause one fetch, not one each)."""
         with self._lock:
@@ -101,7 +112,7 @@ def _log() -> logging.Logger:
     return logging.getLogger(__name__)
 
 
-def _fetch_smap(client: Client) -> Smap:
+def _fetch_smap(client: Sender) -> Smap:
     from aisclient.models.cluster import decode_smap
     from aisclient.ops.cluster import get_smap
 
@@ -120,7 +131,7 @@ class DirectRoute:
 
     __slots__ = ("_client", "_owner", "_state", "_uname")
 
-    def __init__(self, client: Client, uname: str) -> None:
+    def __init__(self, client: Sender, uname: str) -> None:
         self._client = client
         self._state = client.direct_reads
         self._uname = uname
@@ -139,14 +150,14 @@ class DirectRoute:
         self._owner = (smap, node)
         return node
 
-    def send(self, request: Request) -> Response:
+    def send(self, request: Request, *, budget: RetryBudget | None = None) -> Response:
         state = self._state
         if state.refused:
-            return self._client.send(request)
+            return self._client.send(request, budget=budget)
         smap = state.get_smap(self._client)
         node = self.owner(smap)
         try:
-            return self._send_to(node, request)
+            return self._send_to(node, request, budget)
         except (APIRequestError, AISConnectionError) as err:
             if not _worth_new_map(err) or state.refused:
                 raise
@@ -154,19 +165,19 @@ class DirectRoute:
             if moved.public_url == node.public_url:
                 raise  # same owner in the new map: sending again would get the same answer
             _log().debug("%s moved from %s to %s", self._uname, node.daemon_id, moved.daemon_id)
-            return self._send_to(moved, request)
+            return self._send_to(moved, request, budget)
 
-    def _send_to(self, node: Snode, request: Request) -> Response:
+    def _send_to(self, node: Snode, request: Request, budget: RetryBudget | None) -> Response:
         url = node.public_url
         if not url:
-            return self._client.send(request)
+            return self._client.send(request, budget=budget)
         try:
-            return self._client.send(request.replace(endpoint=url))
+            return self._client.send(request.replace(endpoint=url), budget=budget)
         except APIRequestError as err:
             if err.status_code not in REFUSED_STATUSES:
                 raise
             self._state.refuse(node, err.status_code)
-        return self._client.send(request)
+        return self._client.send(request, budget=budget)
 
 
 def _worth_new_map(err: APIRequestError | AISConnectionError) -> bool:

@@ -6,11 +6,9 @@ and abort, and ``[]`` to every query (:class:`DsortNotEnabledError` when a job i
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aisclient.errors import AISError, APIRequestError
@@ -32,12 +30,14 @@ from aisclient.ops.dsort import (
     DsortFramework,
     DsortShardsGroup,
     ExternalKeyMap,
+    check_spec,
+    load_spec_file,
 )
-from aisclient.wait import REAL_CLOCK, Clock, check_timeout, poll, poll_interval
+from aisclient.wait import WaitResult, check_timeout, poll, poll_interval
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
-    from aisclient.job import WaitResult
+    from aisclient.clock import Clock
+    from aisclient.session import Session
 
 __all__ = [
     "Dsort",
@@ -61,7 +61,6 @@ __all__ = [
 
 log = logging.getLogger("aisclient.dsort")
 
-_SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 #: Picked when the server cannot choose a dsorter itself (see ``Dsort.start``).
 FALLBACK_DSORTER = "dsort_general"
 
@@ -70,61 +69,10 @@ class DsortNotEnabledError(AISError):
     """The cluster has no dSort (it answered a job query with an empty list)."""
 
 
-def load_spec_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a dSort spec from a ``.json`` file, or ``.yaml``/``.yml`` when PyYAML is installed."""
-    spec_path = Path(path)
-    suffix = spec_path.suffix.lower()
-    if suffix not in _SPEC_SUFFIXES:
-        raise ValueError(f"dSort spec file {str(spec_path)!r} must end in .json, .yaml or .yml")
-    text = spec_path.read_text(encoding="utf-8")
-    if suffix == ".json":
-        spec = json.loads(text)
-    else:
-        try:
-            import yaml  # type: ignore[import-untyped, import-not-found, unused-ignore]
-        except ImportError as err:
-            raise ImportError(
-                f"reading the YAML dSort spec {str(spec_path)!r} needs PyYAML: "
-                "pip install pyyaml (or write the spec as .json)"
-            ) from err
-        spec = yaml.safe_load(text)
-    if not isinstance(spec, dict):
-        raise ValueError(f"dSort spec file {str(spec_path)!r} must hold a mapping")
-    return spec
-
-
-def check_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a raw dSort spec that has what the server requires (else ``ValueError``).
-
-    Required: ``input_bck`` (a bucket object with a ``name``), ``input_format`` (a selection:
-    ``{"template": ...}`` or ``{"objnames": [...]}``), and ``output_format`` (the output
-    shard name template) unless ``ekm_file`` is given, in which case ``output_shard_size``
-    is required instead. Other fields are sent unchanged for the server to check.
-    """
-    body = dict(spec)
-    problems = []
-    bucket = body.get("input_bck")
-    if not isinstance(bucket, Mapping) or not bucket.get("name"):
-        problems.append("'input_bck' must be a bucket object with a 'name'")
-    selection = body.get("input_format")
-    if isinstance(selection, Mapping):
-        selection = selection.get("template") or selection.get("objnames")
-    if not selection:  # a bare template string is left for the server to judge
-        problems.append("'input_format' must be {'template': ...} or {'objnames': [...]}")
-    if body.get("ekm_file"):
-        if not body.get("output_shard_size"):
-            problems.append("'output_shard_size' is required with 'ekm_file'")
-    elif not body.get("output_format"):
-        problems.append("'output_format' (the output shard name template) is required")
-    if problems:
-        raise ValueError("invalid dSort spec: " + "; ".join(problems))
-    return body
-
-
 class Dsort:
     """A dSort job handle; ``start`` fills in the id."""
 
-    def __init__(self, client: Client, dsort_id: str = "") -> None:
+    def __init__(self, client: Session, dsort_id: str = "") -> None:
         self._client = client
         self._dsort_id = dsort_id
 
@@ -133,7 +81,7 @@ class Dsort:
         return self._dsort_id
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         return self._client
 
     def __repr__(self) -> str:
@@ -197,7 +145,7 @@ class Dsort:
         return decode_job_list(self._client.send_json(ops.list_jobs(regex, only_active)))
 
     def wait(
-        self, timeout: int = 300, verbose: bool = True, *, clock: Clock = REAL_CLOCK
+        self, timeout: int = 300, verbose: bool = True, *, clock: Clock | None = None
     ) -> WaitResult:
         """Poll until every target finished shard creation, or any aborted.
 
@@ -218,7 +166,7 @@ class Dsort:
             timeout=timeout,
             what=f"dsort job '{job_id}'",
             interval=poll_interval(timeout),
-            clock=clock,
+            clock=clock or self._client.clock,
         )
 
 
@@ -228,7 +176,6 @@ def wait_outcome(job_id: str, infos: Mapping[str, JobInfo]) -> WaitResult | None
     Aborted if any target says so; finished when every target finished shard creation. The
     error is the first non-empty one any target reports; the end time is the latest finish.
     """
-    from aisclient.job import WaitResult  # the one result type of every wait, shared with Job
 
     if not infos:
         return None

@@ -42,8 +42,8 @@ from aisclient.ops.etl import (
 )
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
     from aisclient.request import Pairs
+    from aisclient.session import Session
 
 __all__ = [
     "DEFAULT_ETL_COMM",
@@ -70,7 +70,7 @@ Duration = str | int | float
 class Etl:
     """One ETL by name. ``etl_a >> etl_b`` chains transforms into a pipeline."""
 
-    def __init__(self, client: Client, name: str) -> None:
+    def __init__(self, client: Session, name: str) -> None:
         self._client = client
         self._name = ops.validate_etl_name(name)
         self._pipeline: tuple[str, ...] = ()
@@ -81,7 +81,7 @@ class Etl:
         ops.validate_etl_name(name)
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         return self._client
 
     @property
@@ -236,7 +236,9 @@ class Etl:
         return decode_metrics(self._client.send_json(ops.metrics(self._name)))
 
 
-def list_etls(client: Client, stages: Iterable[str] | None = (ETL_STAGE_RUNNING,)) -> list[ETLInfo]:
+def list_etls(
+    client: Session, stages: Iterable[str] | None = (ETL_STAGE_RUNNING,)
+) -> list[ETLInfo]:
     """ETLs known to the cluster, filtered (on the client) to ``stages``; ``None``: all."""
     found = decode_list(client.send_json(ops.list_etls()))
     if stages is None:

@@ -1,9 +1,9 @@
-"""``Job``: a handle on one job (xaction), and ``WaitResult``, the outcome of waiting for it.
+"""``Job``: a handle on one job (xaction); waits end in a :class:`~aisclient.wait.WaitResult`.
 
 ``Job.wait`` picks how to wait from the job's kind, as the official SDK does: kinds that idle
 between work items are done after consecutive all-idle polls, single-target kinds when any
 target reports an end, and all others when the Information Center reports an end time.
-Waiting goes through :func:`aisclient.wait.poll`, so a test passes a fake ``Clock``.
+Waiting goes through :func:`aisclient.wait.poll` with the session's (or a given) ``Clock``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-from attrs import frozen
 
 from aisclient.errors import APIRequestError, JobInfoNotFound
 from aisclient.models.job import (
@@ -28,13 +26,14 @@ from aisclient.models.job import (
     idles_before_finishing,
     is_valid_kind,
     kind_info,
-    ns_to_datetime,
 )
 from aisclient.ops import job as ops
-from aisclient.wait import REAL_CLOCK, Clock, check_timeout, poll
+from aisclient.provider import as_bucket_ref
+from aisclient.wait import WaitResult, check_timeout, poll
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
+    from aisclient.clock import Clock
+    from aisclient.session import Session
 
 __all__ = [
     "IDLE_KINDS",
@@ -51,52 +50,11 @@ DEFAULT_JOB_WAIT_TIMEOUT = 300
 log = logging.getLogger(__name__)
 
 
-@frozen
-class WaitResult:
-    """How a wait ended: ``success``, the ``error`` text if not, and when the job ended."""
-
-    job_id: str
-    success: bool
-    error: str | None = None
-    end_time: datetime | None = None
-
-    def __bool__(self) -> bool:
-        return self.success
-
-    @classmethod
-    def from_snapshots(cls, job_id: str, snapshots: Sequence[JobSnap]) -> WaitResult:
-        """Success unless a snapshot was aborted; the end is the latest, once all have ended."""
-        error: str | None = None
-        for snap in snapshots:
-            if snap.is_aborted:
-                error = snap.abort_err or "aborted"
-                break
-        ends = [snap.ended for snap in snapshots]
-        end_time = max(e for e in ends if e is not None) if ends and None not in ends else None
-        return cls(job_id, error is None, error, end_time)
-
-    @classmethod
-    def from_status(cls, status: JobStatus, job_id: str = "") -> WaitResult:
-        failed = bool(status.err) or status.aborted
-        return cls(
-            status.uuid or job_id,
-            not failed,
-            status.error if failed else None,
-            ns_to_datetime(status.end_time),
-        )
-
-
-def _bucket_refs(buckets: Sequence[Any] | None) -> list[Any]:
-    from aisclient.multiobj.group import bucket_ref
-
-    return [bucket_ref(b) for b in buckets or []]
-
-
 class Job:
     """A job by id and/or kind. Creating one sends nothing."""
 
     def __init__(
-        self, client: Client, job_id: str = "", job_kind: str = "", *, clock: Clock = REAL_CLOCK
+        self, client: Session, job_id: str = "", job_kind: str = "", *, clock: Clock | None = None
     ) -> None:
         for what, value in (("job_id", job_id), ("job_kind", job_kind)):
             if not isinstance(value, str):
@@ -104,10 +62,10 @@ class Job:
         self._client = client
         self._job_id = job_id
         self._job_kind = job_kind
-        self._clock = clock
+        self._clock = clock or client.clock
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         return self._client
 
     @property
@@ -188,7 +146,7 @@ class Job:
         self, daemon_id: str = "", force: bool = False, buckets: Sequence[Any] | None = None
     ) -> str:
         """Start a job of this handle's kind; returns the new job id (also kept here)."""
-        refs = _bucket_refs(buckets)
+        refs = [as_bucket_ref(b) for b in buckets or []]
         self._check_startable(daemon_id, refs)
         request = ops.start_job(self._job_kind, daemon_id=daemon_id, force=force, buckets=refs)
         job_id = self._client.send_text(request).strip().strip('"')

@@ -9,8 +9,8 @@ from aisclient.obj_writer import ObjectWriter
 from aisclient.ops import object as obj_ops
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
     from aisclient.provider import BucketRef
+    from aisclient.session import Session
     from aisclient.transport.base import Response
 
 
@@ -21,7 +21,7 @@ class MultipartUpload:
     :meth:`add_part` was called; :meth:`complete` sends them in that order.
     """
 
-    def __init__(self, client: Client, bucket: BucketRef, name: str) -> None:
+    def __init__(self, client: Session, bucket: BucketRef, name: str) -> None:
         self.client = client
         self._bucket = bucket
         self._name = name

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO
 
+from aisclient.content_stream import parse_byte_range
 from aisclient.direct import DirectRoute
-from aisclient.errors import APIRequestError, InvalidBckProvider
+from aisclient.errors import APIRequestError
 from aisclient.models.object import ObjectProps
-from aisclient.obj_reader import ObjectReader, header_source, parse_byte_range
+from aisclient.obj_reader import ObjectReader
 from aisclient.obj_writer import ObjectWriter
 from aisclient.ops import object as obj_ops
 from aisclient.ops._common import object_url
@@ -16,23 +17,10 @@ from aisclient.request import Pairs
 
 if TYPE_CHECKING:
     from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
-    from aisclient.client import Client
     from aisclient.etl_config import ETLConfig
     from aisclient.multipart import MultipartUpload
+    from aisclient.session import Session
     from aisclient.transport.base import Response
-
-
-def is_remote_bucket(bucket: BucketRef) -> bool:
-    """Cloud providers, and ``ais`` buckets of a remote AIS cluster (namespace with a uuid)."""
-    return bucket.is_remote()
-
-
-def require_remote(bucket: BucketRef, operation: str) -> None:
-    if not is_remote_bucket(bucket):
-        raise InvalidBckProvider(
-            bucket.provider.value,
-            f"{operation} needs a remote bucket (cloud or remote AIS), not {bucket}",
-        )
 
 
 class Object:
@@ -45,7 +33,7 @@ class Object:
 
     def __init__(
         self,
-        client: Client,
+        client: Session,
         bck_details: BucketRef,
         name: str,
         props: ObjectProps | None = None,
@@ -71,7 +59,7 @@ class Object:
     # -- identity ----------------------------------------------------------------------------
 
     @property
-    def client(self) -> Client:
+    def client(self) -> Session:
         return self._client
 
     @property
@@ -128,7 +116,7 @@ class Object:
         request = obj_ops.head_object(self._bucket, self._name, props)
         response = self._client.send(request)
         self._props = ObjectProps(
-            header_source(response),
+            response.headers,
             name=self._name,
             bucket_name=self._bucket.name,
             bucket_provider=self._bucket.provider.value,
@@ -286,7 +274,7 @@ class Object:
 
     def evict(self) -> Response:
         """Drop the in-cluster copy of this remote object (the remote one stays)."""
-        require_remote(self._bucket, "evict")
+        self._bucket.require_remote("evict")
         return self._client.send(obj_ops.evict_object(self._bucket, self._name))
 
     def prefetch(
@@ -297,7 +285,7 @@ class Object:
         continue_on_error: bool = False,
     ) -> str:
         """Fetch this remote object into the cluster; returns the job ID."""
-        require_remote(self._bucket, "prefetch")
+        self._bucket.require_remote("prefetch")
         request = obj_ops.prefetch_objects(
             self._bucket,
             [self._name],
@@ -315,7 +303,7 @@ class Object:
         latest: bool = False,
     ) -> str:
         """Start a blob-download job for this (large, remote) object; returns the job ID."""
-        require_remote(self._bucket, "blob_download")
+        self._bucket.require_remote("blob_download")
         request = obj_ops.blob_download(
             self._bucket,
             self._name,

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aisclient.obj_reader import DEFAULT_CHUNK_SIZE, ContentStream
+from aisclient.content_stream import DEFAULT_CHUNK_SIZE, ContentStream
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer

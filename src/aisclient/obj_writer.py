@@ -10,9 +10,9 @@ from aisclient.ops import object as obj_ops
 from aisclient.request import Body, BytesBody, FileBody, IterBody
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
     from aisclient.obj_file import ObjectFileWriter
     from aisclient.provider import BucketRef
+    from aisclient.session import Session
     from aisclient.transport.base import Response
 
 Pairs = tuple[tuple[str, str], ...]
@@ -27,7 +27,7 @@ class ObjectWriter:
     """
 
     def __init__(
-        self, client: Client, bucket: BucketRef, name: str, extra_query: Pairs = ()
+        self, client: Session, bucket: BucketRef, name: str, extra_query: Pairs = ()
     ) -> None:
         self._client = client
         self._bucket = bucket

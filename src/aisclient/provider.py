@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from attrs import field, frozen
 
-from aisclient.errors import InvalidBckProvider
+from aisclient.errors import InvalidBckProvider, InvalidURLException
 
 _ALIASES = {"s3": "aws", "gs": "gcp", "az": "azure", "oc": "oci"}
 _SCHEMES = {"ais": "ais", "aws": "s3", "gcp": "gs", "azure": "az", "oci": "oc"}
@@ -135,6 +137,14 @@ class BucketRef:
         """A cloud bucket, or an ``ais`` bucket of a remote AIS cluster (namespace uuid)."""
         return self.provider.is_remote() or bool(self.namespace and self.namespace.uuid)
 
+    def require_remote(self, operation: str) -> None:
+        """Raise ``InvalidBckProvider`` unless this bucket is remote (cloud or remote AIS)."""
+        if not self.is_remote():
+            raise InvalidBckProvider(
+                self.provider.value,
+                f"{operation} needs a remote bucket (cloud or remote AIS), not {self}",
+            )
+
     def as_json(self) -> dict[str, object]:
         return {
             "name": self.name,
@@ -149,3 +159,64 @@ class BucketRef:
             else self.namespace.get_path() + "/"
         )
         return f"{self.provider.scheme}://{ns}{self.name}"
+
+
+def as_bucket_ref(value: Any, what: str = "bucket") -> BucketRef:
+    """The :class:`BucketRef` of a bucket argument: a BucketRef, a ``Bucket`` (its ``.ref``),
+    a bucket model (``name`` and ``provider`` attributes) or a ``{"name", "provider",
+    "namespace"}`` mapping. Anything else is a ``TypeError`` that names the argument."""
+    if isinstance(value, BucketRef):
+        return value
+    ref = getattr(value, "ref", None)
+    if isinstance(ref, BucketRef):
+        return ref
+    if isinstance(value, Mapping):
+        if isinstance(value.get("name"), str):
+            return BucketRef(
+                value["name"],
+                value.get("provider") or Provider.AIS,
+                _namespace_of(value.get("namespace")),
+            )
+    else:
+        name = getattr(value, "name", None)
+        # A provider attribute too: an Object has a name but is no bucket.
+        if isinstance(name, str) and hasattr(value, "provider"):
+            namespace = _namespace_of(getattr(value, "namespace", None))
+            return BucketRef(name, getattr(value, "provider", None) or Provider.AIS, namespace)
+    raise TypeError(
+        f"{what} must be a Bucket (e.g. client.bucket('name')) or BucketRef, "
+        f"not {type(value).__name__}"
+    )
+
+
+def _namespace_of(value: object) -> Namespace | str | None:
+    if isinstance(value, Mapping):
+        return Namespace(**value)
+    return value or None  # type: ignore[return-value]
+
+
+def parse_object_url(url: str) -> tuple[Provider, str, str]:
+    """Split ``provider://bucket/object``.
+
+    The object name is everything after ``bucket/``, verbatim: ``?``, ``#`` and further
+    slashes are part of it (an object may be called ``report?v=2.csv``). A URL without all three
+    parts, with an invalid bucket name, or with a control character raises
+    ``InvalidURLException``; an unknown provider raises ``InvalidBckProvider``.
+    """
+    if not isinstance(url, str) or _CONTROL_CHAR(url):
+        raise InvalidURLException(repr(url) if not isinstance(url, str) else url)
+    scheme, sep, rest = url.partition("://")
+    bucket, _, name = rest.partition("/")
+    if not sep or not scheme or not bucket or not name:
+        raise InvalidURLException(url)
+    provider = Provider.parse(scheme)
+    try:
+        validate_bucket_name(bucket)
+    except ValueError as err:
+        raise InvalidURLException(url) from err
+    return provider, bucket, name
+
+
+# C0 controls and DEL: no object name AIS stores contains them, and a URL that does was cut
+# or pasted wrongly.
+_CONTROL_CHAR = re.compile(r"[\x00-\x1f\x7f]").search

@@ -1,15 +1,21 @@
-"""Polling with an injectable clock, so waits are testable without sleeping."""
+"""Waiting: polling with an injectable clock, and :class:`WaitResult`, how a wait ended
+(shared by job and dSort waits)."""
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from attrs import frozen
 
-from aisclient.errors import Timeout
+from aisclient.clock import SYSTEM_CLOCK, Clock
+from aisclient.errors import WaitTimeoutError
+from aisclient.models.job import ns_to_datetime
+
+if TYPE_CHECKING:
+    from aisclient.models.job import JobSnap, JobStatus
 
 T = TypeVar("T")
 
@@ -32,14 +38,38 @@ def poll_interval(timeout: float) -> float:
 
 
 @frozen
-class Clock:
-    """Where waits get the time and how they pause; tests pass a fake one."""
+class WaitResult:
+    """How a wait ended: ``success``, the ``error`` text if not, and when the job ended."""
 
-    sleep: Callable[[float], None] = time.sleep
-    now: Callable[[], float] = time.monotonic
+    job_id: str
+    success: bool
+    error: str | None = None
+    end_time: datetime | None = None
 
+    def __bool__(self) -> bool:
+        return self.success
 
-REAL_CLOCK = Clock()
+    @classmethod
+    def from_snapshots(cls, job_id: str, snapshots: Sequence[JobSnap]) -> WaitResult:
+        """Success unless a snapshot was aborted; the end is the latest, once all have ended."""
+        error: str | None = None
+        for snap in snapshots:
+            if snap.is_aborted:
+                error = snap.abort_err or "aborted"
+                break
+        ends = [snap.ended for snap in snapshots]
+        end_time = max(e for e in ends if e is not None) if ends and None not in ends else None
+        return cls(job_id, error is None, error, end_time)
+
+    @classmethod
+    def from_status(cls, status: JobStatus, job_id: str = "") -> WaitResult:
+        failed = bool(status.err) or status.aborted
+        return cls(
+            status.uuid or job_id,
+            not failed,
+            status.error if failed else None,
+            ns_to_datetime(status.end_time),
+        )
 
 
 def poll(
@@ -48,7 +78,7 @@ def poll(
     timeout: float,
     what: str,
     interval: float | None = None,
-    clock: Clock = REAL_CLOCK,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> T:
     """Call ``check`` until it returns something other than ``None``, or raise ``Timeout``.
 
@@ -64,5 +94,5 @@ def poll(
             return result
         elapsed = clock.now() - start
         if elapsed >= timeout:
-            raise Timeout(what, f"after {timeout:g}s")
+            raise WaitTimeoutError(what, f"after {timeout:g}s")
         clock.sleep(min(pause, max(0.0, timeout - elapsed)))

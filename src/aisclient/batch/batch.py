@@ -32,32 +32,15 @@ from aisclient.models.batch import (
     decode_opaque,
 )
 from aisclient.ops import batch as ops
-from aisclient.provider import BucketRef, Provider
+from aisclient.provider import BucketRef, Provider, as_bucket_ref
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
+    from aisclient.session import Session
     from aisclient.transport.base import Response
 
 BatchResult = Generator[tuple[MossOut, bytes], None, None]
 _FILE_CHUNK = 1 << 20
 _TAIL_LIMIT = 64 * 1024
-
-
-def bucket_ref(bucket: Any) -> BucketRef:
-    """A :class:`BucketRef` from a BucketRef, a Bucket facade (``.ref``), or name/provider."""
-    if isinstance(bucket, BucketRef):
-        return bucket
-    ref = getattr(bucket, "ref", None)
-    if isinstance(ref, BucketRef):
-        return ref
-    name = getattr(bucket, "name", None)
-    if isinstance(name, str):
-        return BucketRef(
-            name,
-            getattr(bucket, "provider", Provider.AIS) or Provider.AIS,
-            getattr(bucket, "namespace", None),
-        )
-    raise TypeError(f"expected a Bucket (or BucketRef), got {type(bucket).__name__}")
 
 
 def object_parts(value: Any) -> tuple[str, BucketRef] | None:
@@ -76,7 +59,7 @@ def object_parts(value: Any) -> tuple[str, BucketRef] | None:
         return name, ref
     bucket = getattr(value, "bucket", None)
     if bucket is not None:
-        return name, bucket_ref(bucket)
+        return name, as_bucket_ref(bucket)
     bucket_name = getattr(value, "bucket_name", None)
     if isinstance(bucket_name, str):
         provider = getattr(value, "bucket_provider", None) or Provider.AIS
@@ -93,7 +76,7 @@ class Batch:
 
     def __init__(
         self,
-        client: Client,
+        client: Session,
         objects: Any = None,
         bucket: Any = None,
         output_format: str = EXT_TAR,
@@ -104,7 +87,7 @@ class Batch:
     ) -> None:
         self.client = client
         self.bucket = bucket
-        self._bucket_ref = bucket_ref(bucket) if bucket is not None else None
+        self._bucket_ref = as_bucket_ref(bucket) if bucket is not None else None
         self.request: MossReq = ops.new_request(
             output_format=output_format,
             cont_on_err=cont_on_err,
@@ -126,7 +109,7 @@ class Batch:
     # -- building ------------------------------------------------------------------------
 
     @property
-    def request_client(self) -> Client:
+    def request_client(self) -> Session:
         return self.client
 
     @property

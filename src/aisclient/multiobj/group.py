@@ -5,26 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aisclient.batch.batch import bucket_ref as _as_bucket_ref
 from aisclient.multiobj.collection import ObjectCollection, ObjectNames, ObjectRange, ObjectTemplate
 from aisclient.ops import multiobj as ops
 from aisclient.ops._common import object_url
-from aisclient.provider import BucketRef
+from aisclient.provider import as_bucket_ref
 from aisclient.request import Request
 
 if TYPE_CHECKING:
-    from aisclient.client import Client
-
-
-def bucket_ref(bucket: Any, what: str = "bucket") -> BucketRef:
-    """The :class:`BucketRef` of a Bucket facade, a BucketRef, or anything shaped like one;
-    a ``TypeError`` names the argument (``what``) otherwise."""
-    try:
-        return _as_bucket_ref(bucket)
-    except TypeError:
-        raise TypeError(
-            f"{what} must be a Bucket or BucketRef, not {type(bucket).__name__}"
-        ) from None
+    from aisclient.session import Session
 
 
 def _etl_pairs(etl: Any) -> tuple[tuple[str, str], ...]:
@@ -68,7 +56,7 @@ class ObjectGroup:
                 f"give exactly one of obj_names, obj_range and obj_template ({len(given)} given)"
             )
         self.bck = bck
-        self._ref = bucket_ref(bck)
+        self._ref = as_bucket_ref(bck)
         self._collection: ObjectCollection
         if obj_names is not None:
             self._collection = ObjectNames(obj_names)
@@ -88,12 +76,12 @@ class ObjectGroup:
     # -- plumbing -------------------------------------------------------------------------
 
     @property
-    def client(self) -> Client:
-        client: Client = self.bck.client
+    def client(self) -> Session:
+        client: Session = self.bck.client
         return client
 
     @client.setter
-    def client(self, client: Client) -> None:
+    def client(self, client: Session) -> None:
         self.bck.client = client
 
     @property
@@ -156,7 +144,7 @@ class ObjectGroup:
         request = ops.copy_objects(
             self._ref,
             self.selection,
-            bucket_ref(to_bck, "to_bck"),
+            as_bucket_ref(to_bck, "to_bck"),
             prefix=prefix,
             prepend=prepend,
             continue_on_error=continue_on_error,
@@ -187,7 +175,7 @@ class ObjectGroup:
         request = ops.transform_objects(
             self._ref,
             self.selection,
-            bucket_ref(to_bck, "to_bck"),
+            as_bucket_ref(to_bck, "to_bck"),
             etl_name,
             timeout=timeout,
             prepend=prepend,
@@ -241,7 +229,7 @@ class ObjectGroup:
             self.selection,
             archive_name,
             mime=mime,
-            to_bck=None if to_bck is None else bucket_ref(to_bck, "to_bck"),
+            to_bck=None if to_bck is None else as_bucket_ref(to_bck, "to_bck"),
             include_source_name=include_source_name,
             allow_append=allow_append,
             continue_on_err=continue_on_err,

@@ -7,16 +7,19 @@ Endpoints live under ``/v1/sort``: start (POST, body = request spec), job info a
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from attrs import evolve, field, frozen
 
 from aisclient.ops._common import object_path, object_url
-from aisclient.provider import BucketRef, Namespace, Provider
+from aisclient.provider import BucketRef, as_bucket_ref
 from aisclient.request import BytesBody, JsonBody, Request
 
 SORT = "sort"
+_SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 EKM_OBJECT = "ekm-file.json"
 ALGORITHM_KINDS = ("alphanumeric", "shuffle", "content")
 CONTENT_KEY_TYPES = ("int", "float", "string")
@@ -119,24 +122,6 @@ def bucket_json(bucket: BucketRef) -> dict[str, Any]:
     if bucket.namespace is not None and not bucket.namespace.is_global:
         doc["namespace"] = bucket.namespace.as_json()
     return doc
-
-
-def as_bucket_ref(value: Any) -> BucketRef:
-    """A BucketRef from a BucketRef, a Bucket facade (``.ref``) or a name/provider model."""
-    if isinstance(value, BucketRef):
-        return value
-    ref = getattr(value, "ref", None)
-    if isinstance(ref, BucketRef):
-        return ref
-    if isinstance(value, Mapping):
-        ns = value.get("namespace")
-        namespace = Namespace(**ns) if isinstance(ns, Mapping) else None
-        return BucketRef(value.get("name", ""), value.get("provider") or Provider.AIS, namespace)
-    name = getattr(value, "name", None)
-    if isinstance(name, str):
-        ns = getattr(value, "namespace", None)
-        return BucketRef(name, getattr(value, "provider", None) or Provider.AIS, ns or None)
-    raise TypeError(f"expected a bucket, got {type(value).__name__}")
 
 
 def _check_role(_: object, __: object, role: str) -> None:
@@ -244,8 +229,6 @@ class DsortFramework:
     @classmethod
     def from_file(cls, spec: Any) -> DsortFramework:
         """Load a ``.json`` (or, with PyYAML, ``.yaml``/``.yml``) spec file."""
-        from aisclient.dsort import load_spec_file
-
         return framework_from_spec(load_spec_file(spec))
 
 
@@ -367,3 +350,57 @@ def plan_start(framework: DsortFramework, endpoint: str) -> tuple[Request | None
     upload = put_ekm(bucket, ekm)
     linked = evolve(framework, ekm_file=ekm_url(endpoint, bucket), ekm_sep="")
     return upload, linked.to_spec()
+
+
+# -- spec files and raw specs -------------------------------------------------------------
+
+
+def load_spec_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a dSort spec from a ``.json`` file, or ``.yaml``/``.yml`` when PyYAML is installed."""
+    spec_path = Path(path)
+    suffix = spec_path.suffix.lower()
+    if suffix not in _SPEC_SUFFIXES:
+        raise ValueError(f"dSort spec file {str(spec_path)!r} must end in .json, .yaml or .yml")
+    text = spec_path.read_text(encoding="utf-8")
+    if suffix == ".json":
+        spec = json.loads(text)
+    else:
+        try:
+            import yaml  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        except ImportError as err:
+            raise ImportError(
+                f"reading the YAML dSort spec {str(spec_path)!r} needs PyYAML: "
+                "pip install pyyaml (or write the spec as .json)"
+            ) from err
+        spec = yaml.safe_load(text)
+    if not isinstance(spec, dict):
+        raise ValueError(f"dSort spec file {str(spec_path)!r} must hold a mapping")
+    return spec
+
+
+def check_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a raw dSort spec that has what the server requires (else ``ValueError``).
+
+    Required: ``input_bck`` (a bucket object with a ``name``), ``input_format`` (a selection:
+    ``{"template": ...}`` or ``{"objnames": [...]}``), and ``output_format`` (the output
+    shard name template) unless ``ekm_file`` is given, in which case ``output_shard_size``
+    is required instead. Other fields are sent unchanged for the server to check.
+    """
+    body = dict(spec)
+    problems = []
+    bucket = body.get("input_bck")
+    if not isinstance(bucket, Mapping) or not bucket.get("name"):
+        problems.append("'input_bck' must be a bucket object with a 'name'")
+    selection = body.get("input_format")
+    if isinstance(selection, Mapping):
+        selection = selection.get("template") or selection.get("objnames")
+    if not selection:  # a bare template string is left for the server to judge
+        problems.append("'input_format' must be {'template': ...} or {'objnames': [...]}")
+    if body.get("ekm_file"):
+        if not body.get("output_shard_size"):
+            problems.append("'output_shard_size' is required with 'ekm_file'")
+    elif not body.get("output_format"):
+        problems.append("'output_format' (the output shard name template) is required")
+    if problems:
+        raise ValueError("invalid dSort spec: " + "; ".join(problems))
+    return body

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from aisclient.config import Timeout
 from aisclient.request import JsonBody, Pairs, Request
+from aisclient.timeouts import Timeout
 
 ETL = "etl"
 

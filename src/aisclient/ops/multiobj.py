@@ -67,7 +67,7 @@ def delete_objects(bucket: BucketRef, selection: Mapping[str, Any]) -> Request:
 
 def evict_objects(bucket: BucketRef, selection: Mapping[str, Any]) -> Request:
     """``DELETE /v1/buckets/{bck}`` with ``evict-listrange`` (remote buckets only)."""
-    require_remote(bucket, "evict objects")
+    bucket.require_remote("evict objects")
     return _job("DELETE", bucket, ACT_EVICT, _selection(selection))
 
 
@@ -81,7 +81,7 @@ def prefetch_objects(
     continue_on_error: bool = False,
 ) -> Request:
     """``POST /v1/buckets/{bck}`` with ``prefetch-listrange`` (remote buckets only)."""
-    require_remote(bucket, "prefetch objects")
+    bucket.require_remote("prefetch objects")
     value = _selection(selection)
     value["coer"] = bool(continue_on_error)
     value["latest-ver"] = bool(latest)
@@ -248,17 +248,6 @@ def archive_objects(
     value["coer"] = bool(continue_on_err)
     value["tobck"] = (to_bck or bucket).as_json()
     return _job("PUT", bucket, ACT_ARCHIVE, value)
-
-
-def require_remote(bucket: BucketRef, what: str) -> None:
-    """Raise ``InvalidBckProvider`` unless ``bucket`` is remote (cloud or remote AIS)."""
-    from aisclient.errors import InvalidBckProvider
-
-    if not bucket.is_remote():
-        raise InvalidBckProvider(
-            bucket.provider.value,
-            f"cannot {what} in {bucket}: only remote buckets support it",
-        )
 
 
 def parse_job_ids(text: str) -> list[str]:
