@@ -48,6 +48,7 @@ def test_put_content_through_a_slow_proxy_sends_the_body_once(slow_proxy: Any) -
     bucket.object("big").get_writer().put_content(data)
     assert bucket.object("big").get_reader().read_all() == data
     assert _proxy_puts(slow_proxy, "/big") == 1  # the probe only: the proxy never got the body
+    bucket.delete()
 
 
 def test_put_iter_through_a_slow_proxy_succeeds(slow_proxy: Any) -> None:
@@ -60,6 +61,7 @@ def test_put_iter_through_a_slow_proxy_succeeds(slow_proxy: Any) -> None:
     bucket.object("stream").get_writer().put_iter(chunks)
     assert bucket.object("stream").get_reader().read_all() == data
     assert _proxy_puts(slow_proxy, "/stream") == 1
+    bucket.delete()
 
 
 def test_an_unanswered_probe_fails_within_one_read_timeout() -> None:
