@@ -12,6 +12,7 @@ which HTTP cannot carry in a header, is refused with :class:`InvalidTokenError`.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -104,7 +105,9 @@ class FileToken:
     """The token in a file: read at construction, read again whenever the file's size or
     modification time changes (checked at each request, one ``stat``), and on :meth:`refresh`.
 
-    A file that becomes unreadable later keeps the last token (the next change is picked up).
+    The file holds the token itself, or the JSON ``{"token": "..."}`` that ``ais auth login``
+    writes. A file that becomes unreadable later keeps the last token (the next change is
+    picked up).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -122,7 +125,8 @@ class FileToken:
     def _load(self, stat: os.stat_result) -> bool:
         with open(self.path, encoding="utf-8", errors="strict") as handle:
             text = handle.read()
-        value = clean_token(text, f"token_file {self.path!r}")
+        source = f"token_file {self.path!r}"
+        value = clean_token(_token_in(text, source), source)
         changed = value != self._value
         self._value, self._stamp = value, (stat.st_mtime_ns, stat.st_size)
         return changed
@@ -166,6 +170,21 @@ class FileToken:
 
     def __repr__(self) -> str:
         return f"FileToken({self.path!r})"
+
+
+def _token_in(text: str, source: str) -> str:
+    """The token in a file's text: the text itself, or the ``token`` field of a JSON object."""
+    if not text.lstrip().startswith("{"):
+        return text
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = None
+    token = doc.get("token") if isinstance(doc, dict) else None
+    if not isinstance(token, str):
+        # Never quote the text: it may be a token with a typo around it.
+        raise InvalidTokenError(f'{source} holds JSON without a string "token" field')
+    return token
 
 
 class CallableToken:

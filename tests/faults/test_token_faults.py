@@ -70,6 +70,20 @@ def test_a_token_file_is_read_stripped_and_re_read_when_it_changes(
     assert SECRET not in repr(client.config) and "rotated" not in repr(client.config)
 
 
+def test_a_token_file_written_by_ais_auth_login_holds_json(
+    server: TestServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "auth.token"
+    path.write_text('{"token": "' + SECRET + '"}\n')
+    client = Client(config=resolve_config(server.url, token_file=path, env={}))
+    client.send(GET).close()
+    assert _bearer(server) == [f"Bearer {SECRET}"]
+    path.write_text('{"tokn": "' + SECRET + '"}')
+    with pytest.raises(InvalidTokenError, match="token") as info:
+        resolve_config(server.url, env={"AIS_AUTHN_TOKEN_FILE": str(path)})
+    assert SECRET not in str(info.value)
+
+
 def test_token_precedence_is_argument_then_file_then_env(tmp_path: Path) -> None:
     path = tmp_path / "token"
     path.write_text("from-file")
