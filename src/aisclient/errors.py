@@ -246,7 +246,7 @@ class NoTargetError(AISError):
         self.total_nodes = total_nodes
 
 
-class MultipartDecodeError(AISError):
+class MultipartDecodeError(UnexpectedResponseError):
     """A Get-Batch multipart response could not be decoded."""
 
 

@@ -17,6 +17,8 @@ from aisclient.models._convert import structure
 from aisclient.models.bucket import BucketProps, decode_bucket_list, decode_bucket_props
 from aisclient.models.cluster import Smap, decode_smap
 from aisclient.models.dsort import decode_job_list, decode_job_map
+from aisclient.models.etl import decode_list, decode_logs
+from aisclient.models.job import decode_running
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse
 
@@ -78,6 +80,9 @@ def test_model_decoders_raise_unexpected_response(doc: Any) -> None:
         lambda: decode_job_map([1]),
         lambda: decode_job_list(7),
         lambda: structure({"tmap": [1]}, Smap),
+        lambda: decode_list(7),
+        lambda: decode_logs(5),
+        lambda: decode_running(3),
     ],
     ids=[
         "smap-list",
@@ -89,6 +94,9 @@ def test_model_decoders_raise_unexpected_response(doc: Any) -> None:
         "jobmap",
         "joblist",
         "smap-node",
+        "etl-list",
+        "etl-logs",
+        "running",
     ],
 )
 def test_each_decoder_names_what_it_could_not_decode(call: Any) -> None:

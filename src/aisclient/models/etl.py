@@ -9,6 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from aisclient.models._convert import structure
+from aisclient.models._guard import decoder
 
 # One class for list entries, shared with Cluster.list_etls.
 from aisclient.models.cluster import ETLInfo as ETLInfo
@@ -94,6 +95,7 @@ def decode_details(doc: Any) -> ETLDetails:
     return structure(doc or {}, ETLDetails)
 
 
+@decoder("the ETL list")
 def decode_list(doc: Any) -> list[ETLInfo]:
     return [structure(item, ETLInfo) for item in doc or []]
 
@@ -109,6 +111,7 @@ def _decode_log_text(value: Any) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+@decoder("the ETL logs")
 def decode_logs(doc: Any) -> list[ETLNodeLogs]:
     return [
         ETLNodeLogs(
@@ -120,9 +123,11 @@ def decode_logs(doc: Any) -> list[ETLNodeLogs]:
     ]
 
 
+@decoder("the ETL health")
 def decode_health(doc: Any) -> list[ETLNodeHealth]:
     return [structure(item, ETLNodeHealth) for item in doc or []]
 
 
+@decoder("the ETL metrics")
 def decode_metrics(doc: Any) -> list[ETLNodeMetrics]:
     return [structure(item, ETLNodeMetrics) for item in doc or []]

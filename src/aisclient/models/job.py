@@ -9,6 +9,7 @@ from typing import Any
 from attrs import field, frozen
 
 from aisclient.models._convert import converter, structure, wire_names
+from aisclient.models._guard import decoder
 from aisclient.models._lenient import parse_time as parse_time
 from aisclient.models.bucket import BucketModel
 
@@ -266,6 +267,7 @@ def decode_status_list(data: Any) -> list[JobStatus]:
     return structure(data or [], list[JobStatus])
 
 
+@decoder("the running jobs")
 def decode_running(data: Any) -> list[str]:
     """``what=running_all``: ``["kind[id]", ...]``, or ``null`` for none."""
     return [str(item) for item in (data or [])]
