@@ -154,12 +154,11 @@ def _log_retry(
     # INFO, not WARNING: a retry is the policy working. A user who wonders why a call is slow
     # (a refused connection takes the default policy about half a minute) sees why here.
     log.info(
-        "%s %s: %s; retry %d/%d in %.2f s",
+        "%s %s: %s; retry %d in %.2f s",
         request.method,
         url,
         reason,
         budget.status_failures + budget.network_failures,
-        budget.policy.status_retries + max(budget.policy.network_attempts - 1, 0),
         decision.after,
     )
 
