@@ -128,8 +128,8 @@ class Urllib3Transport:
         if request.endpoint:
             url = request.endpoint.rstrip("/") + target
             return url, split_url(url)
-        base = self._base_where
-        return self._base + target, base._replace(target=base.target + target)
+        scheme, host, port, prefix = self._base_where
+        return self._base + target, Where(scheme, host, port, prefix + target)
 
     def send(self, request: Request) -> Response:
         io = self._connections()
