@@ -107,8 +107,11 @@ def test_unverifiable_server_is_a_tls_error_not_retried(
 def test_skip_verify_passes_and_warns(https: TestServer, where: str) -> None:
     kw: dict[str, Any] = {"skip_verify": True} if where == "argument" else {"env": {where: "yes"}}
     t = transport(https.url, **kw)
-    with pytest.warns(UserWarning, match="insecure"):
+    with pytest.warns(UserWarning, match="insecure") as seen:
         assert t.send(GET).content == b"secure"
+        assert t.send(GET).content == b"secure"
+    # Warned once, when the pool was made; not again for every unverified request.
+    assert [w.category for w in seen] == [UserWarning]
 
 
 def test_skip_verify_ignores_a_wrong_ca(https: TestServer, pems: dict[str, str]) -> None:
