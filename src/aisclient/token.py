@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from aisclient._fork import renew_after_fork
 from aisclient.errors import InvalidTokenError
 
 __all__ = [
@@ -113,6 +114,7 @@ class FileToken:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         self._lock = threading.Lock()
+        renew_after_fork(self)
         self._stamp: tuple[int, int] | None = None
         self._value: str | None = None
         try:
@@ -130,6 +132,9 @@ class FileToken:
         changed = value != self._value
         self._value, self._stamp = value, (stat.st_mtime_ns, stat.st_size)
         return changed
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # the parent's may be held by a thread that is not here
 
     def token(self) -> str | None:
         try:
@@ -194,8 +199,12 @@ class CallableToken:
     def __init__(self, function: Callable[[], str | None]) -> None:
         self.function = function
         self._lock = threading.Lock()
+        renew_after_fork(self)
         self._value: str | None = None
         self._fetched = False
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # the parent's may be held by a thread that is not here
 
     def _fetch(self) -> str | None:
         return clean_token(self.function(), "the token function")

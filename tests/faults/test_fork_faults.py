@@ -16,6 +16,7 @@ import pytest
 from _httpserver import TestServer
 from aisclient.config import resolve_config
 from aisclient.request import Request
+from aisclient.token import CallableToken
 from aisclient.transport import _urllib3_io
 from aisclient.transport.urllib3 import Urllib3Transport
 
@@ -87,3 +88,34 @@ def test_no_child_hangs_when_forked_during_the_first_request(
     hung = codes.count(None) + codes.count(-signal.SIGALRM)
     assert hung == 0, f"{hung} of {FORKS} forked children hung: {codes}"
     assert codes == [0] * FORKS  # and every child got its answer
+
+
+def _fork_during_first_token_fetch() -> int:
+    """Fork while a thread is inside a slow token function; the child asks for the token."""
+
+    def slow_token() -> str:
+        time.sleep(BUILD_TIME)
+        return "fetched-token"
+
+    provider = CallableToken(slow_token)
+    first = threading.Thread(target=provider.token)
+    first.start()
+    time.sleep(BUILD_TIME / 3)  # the thread now holds the provider's lock, fetching
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            signal.alarm(int(CHILD_LIMIT) + 5)
+            code = 0 if provider.token() == "fetched-token" else 2
+        finally:
+            os._exit(code)
+    first.join()
+    return pid
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_no_child_hangs_when_forked_during_a_token_fetch() -> None:
+    pids = [_fork_during_first_token_fetch() for _ in range(4)]
+    deadline = time.monotonic() + CHILD_LIMIT
+    codes = [_wait(pid, deadline) for pid in pids]
+    assert codes == [0] * len(pids), f"children: {codes} (None: hung)"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from aisclient import __version__
+from aisclient._fork import renew_after_fork
 from aisclient.config import ClientConfig
 from aisclient.errors import RedirectError, UnreplayableBodyError
 from aisclient.request import Body, Request, render_target
@@ -41,9 +41,6 @@ USER_AGENT = f"aisclient/{__version__}"
 # as AIS is, drains up to 256 KiB of an unread body to keep the connection; past that it
 # closes it, and a client still sending may lose the redirect to a reset.)
 PROBE_THRESHOLD = 256 * 1024
-
-# Every live transport, so that a forked child can replace their locks (see _after_fork).
-_LIVE: weakref.WeakSet[Urllib3Transport] = weakref.WeakSet()
 
 
 def __getattr__(name: str) -> Any:
@@ -72,7 +69,7 @@ class Urllib3Transport:
         self._pid = -1
         self._io: Connections | None = None
         self._lock = threading.Lock()
-        _LIVE.add(self)
+        renew_after_fork(self)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config}
@@ -176,11 +173,3 @@ def _wants_probe(body: Body) -> bool:
         return True
     size = body.size()
     return size is None or size > PROBE_THRESHOLD
-
-
-def _after_fork() -> None:
-    for transport in list(_LIVE):
-        transport._forked()
-
-
-os.register_at_fork(after_in_child=_after_fork)
