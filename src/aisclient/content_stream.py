@@ -191,9 +191,15 @@ class ContentStream:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes (fewer only at the end); ``b""`` at the end."""
-        piece = self._piece
-        if piece is None or size <= piece:
-            return self._read_piece(size)
+        while True:
+            piece = self._piece
+            if piece is not None and size > piece:
+                return self._read_pieces(size)
+            data = self._read_once(size)
+            if data is not None:
+                return data
+
+    def _read_pieces(self, size: int) -> bytes:
         buffer = bytearray(size)
         view = memoryview(buffer)
         filled = 0
@@ -257,22 +263,20 @@ class ContentStream:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _read_piece(self, size: int) -> bytes:
-        while True:
-            response = self._ready()
-            if response is None:
-                return b""
-            try:
-                data = response.read(size)
-            except AISConnectionError as err:
-                self._failed(err)
-                continue
-            if data or size == 0:
-                self.position += len(data)
-                return data
-            if self._short():
-                continue
+    def _read_once(self, size: int) -> bytes | None:
+        """One read from the current answer; ``None`` when it failed and the stream resumed."""
+        response = self._ready()
+        if response is None:
             return b""
+        try:
+            data = response.read(size)
+        except AISConnectionError as err:
+            self._failed(err)
+            return None
+        if data or size == 0:
+            self.position += len(data)
+            return data
+        return None if self._short() else b""
 
     def _ready(self) -> Response | None:
         while self._response is None:

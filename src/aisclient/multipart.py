@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 class MultipartUpload:
     """Upload an object in parts (each lands on the object's target).
 
-    ``upload_id`` is ``None`` until :meth:`create`. ``parts`` lists part numbers in the order
-    :meth:`add_part` was called; :meth:`complete` sends them in that order.
+    ``upload_id`` is ``None`` until :meth:`create`. ``parts`` lists the numbers of the parts
+    uploaded so far, once each: a part is recorded only when its upload succeeded, so a failed
+    part can simply be uploaded again. :meth:`complete` sends them in that order.
     """
 
     def __init__(self, client: Session, bucket: BucketRef, name: str) -> None:
@@ -52,13 +53,18 @@ class MultipartUpload:
         return self.upload_id
 
     def add_part(self, part_number: int) -> ObjectWriter:
-        """Record part ``part_number`` (≥ 1) and return a writer that uploads its bytes."""
+        """A writer that uploads part ``part_number`` (≥ 1); the part is recorded in
+        :attr:`parts` when that upload succeeds (uploading it again replaces it)."""
         upload_id = self._require_id()
         if isinstance(part_number, bool) or not isinstance(part_number, int) or part_number < 1:
             raise ValueError(f"part_number must be a positive int, got {part_number!r}")
-        self.parts.append(part_number)
         query = obj_ops.mpt_part_query(upload_id, part_number)
-        return ObjectWriter(self.client, self._bucket, self._name, query)
+
+        def uploaded() -> None:
+            if part_number not in self.parts:
+                self.parts.append(part_number)
+
+        return ObjectWriter(self.client, self._bucket, self._name, query, on_success=uploaded)
 
     def upload_part(self, part_number: int, data: bytes | str | os.PathLike[str]) -> Response:
         """Shortcut: add part ``part_number`` and upload ``data`` (bytes, or a file path)."""

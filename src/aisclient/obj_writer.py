@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from aisclient.ops import object as obj_ops
@@ -27,12 +27,20 @@ class ObjectWriter:
     """
 
     def __init__(
-        self, client: Session, bucket: BucketRef, name: str, extra_query: Pairs = ()
+        self,
+        client: Session,
+        bucket: BucketRef,
+        name: str,
+        extra_query: Pairs = (),
+        *,
+        on_success: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
         self._bucket = bucket
         self._name = name
         self._extra_query = extra_query
+        # Called after each successful whole-object PUT (a multipart upload records its part).
+        self._on_success = on_success
 
     @property
     def query_params(self) -> dict[str, str]:
@@ -121,7 +129,10 @@ class ObjectWriter:
             skip_vc=skip_vc,
             extra_query=self._extra_query,
         )
-        return self._client.send(request)
+        response = self._client.send(request)
+        if self._on_success is not None:
+            self._on_success()
+        return response
 
     def append_content(
         self,
