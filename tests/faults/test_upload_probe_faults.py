@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,37 +31,39 @@ def slow_proxy(local_cluster: Any) -> Iterator[Any]:
     local_cluster.faults.clear()
 
 
-def _proxy_puts(cluster: Any, name: str) -> int:
-    """PUTs of ``name`` that reached the proxy (a target's carry the proxy's ``pid``)."""
+def _proxy_puts(cluster: Any, bucket: str, name: str) -> int:
+    """PUTs of the object that reached the proxy (a target's carry the proxy's ``pid``)."""
+    path = f"/v1/objects/{bucket}/{name}"
     return sum(
         1
         for record in cluster.requests.snapshot()
-        if record.method == "PUT" and record.path.endswith(name) and "pid=" not in record.query
+        if record.method == "PUT" and record.path == path and "pid=" not in record.query
     )
 
 
 def test_put_content_through_a_slow_proxy_sends_the_body_once(slow_proxy: Any) -> None:
     client = Client(slow_proxy.endpoint, env={})  # the default 20 s read timeout
-    bucket = client.bucket(f"slow-{os.getpid()}-c")
+    bucket = client.bucket(f"slow-{uuid.uuid4().hex[:10]}")
     bucket.create(exist_ok=True)
     data = os.urandom(SIZE)
     slow_proxy.faults.delay(r"/v1/objects/", DELAY, method="PUT", node="proxy")
     bucket.object("big").get_writer().put_content(data)
     assert bucket.object("big").get_reader().read_all() == data
-    assert _proxy_puts(slow_proxy, "/big") == 1  # the probe only: the proxy never got the body
+    # The probe only: the proxy never got the body.
+    assert _proxy_puts(slow_proxy, bucket.name, "big") == 1
     bucket.delete()
 
 
 def test_put_iter_through_a_slow_proxy_succeeds(slow_proxy: Any) -> None:
     client = Client(slow_proxy.endpoint, env={})
-    bucket = client.bucket(f"slow-{os.getpid()}-i")
+    bucket = client.bucket(f"slow-{uuid.uuid4().hex[:10]}")
     bucket.create(exist_ok=True)
     data = os.urandom(SIZE)
     chunks = (data[i : i + 256 * 1024] for i in range(0, SIZE, 256 * 1024))
     slow_proxy.faults.delay(r"/v1/objects/", DELAY, method="PUT", node="proxy")
     bucket.object("stream").get_writer().put_iter(chunks)
     assert bucket.object("stream").get_reader().read_all() == data
-    assert _proxy_puts(slow_proxy, "/stream") == 1
+    assert _proxy_puts(slow_proxy, bucket.name, "stream") == 1
     bucket.delete()
 
 
