@@ -150,9 +150,9 @@ def resolve_token(
 def _check_tls_files(tls: TlsConfig) -> None:
     """Fail at configuration, not at the first request, when a certificate file is missing."""
     for what, path in (
-        ("ca_cert", tls.ca_cert),
-        ("client_cert", tls.client_cert),
-        ("client_cert key", tls.client_key),
+        ("ca_cert (or AIS_CLIENT_CA)", tls.ca_cert),
+        ("client_cert (or AIS_CRT)", tls.client_cert),
+        ("the client_cert key (or AIS_CRT_KEY)", tls.client_key),
     ):
         if path is not None and not os.path.isfile(path):
             raise FileNotFoundError(errno.ENOENT, f"{what} is not a file", path)
@@ -160,8 +160,13 @@ def _check_tls_files(tls: TlsConfig) -> None:
 
 def redact_userinfo(url: str) -> str:
     """``url`` with a password in its userinfo replaced by ``***`` (fit for reprs and errors)."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # unparsable (e.g. a bad IPv6 host): hide all that may be userinfo
+        scheme, sep, rest = url.rpartition("://")
+        return f"{scheme}{sep}***@{rest.rpartition('@')[2]}" if "@" in rest else url
+    if password is None:
         return url
     user = parts.username or ""
     host = parts.netloc.rpartition("@")[2]
@@ -175,7 +180,10 @@ def resolve_endpoint(endpoint: str | None, env: Mapping[str, str]) -> str:
     if not value:
         raise ValueError("endpoint is required (pass it, or set AIS_ENDPOINT)")
     shown = redact_userinfo(value)  # a password in the URL never reaches a message
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as err:
+        raise ValueError(f"endpoint {shown!r} is not a valid URL: {err}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"endpoint {shown!r} must look like http://host:port or https://host:port")
     if parts.query or parts.fragment:

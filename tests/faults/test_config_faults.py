@@ -47,7 +47,12 @@ def test_an_endpoint_password_shows_in_no_repr() -> None:
 
 @pytest.mark.parametrize(
     "endpoint",
-    [f"http://user:{PASSWORD}@h:port", f"ftp://user:{PASSWORD}@h:1", f"http://u:{PASSWORD}@h:1/?q"],
+    [
+        f"http://user:{PASSWORD}@h:port",
+        f"ftp://user:{PASSWORD}@h:1",
+        f"http://u:{PASSWORD}@h:1/?q",
+        f"http://u:{PASSWORD}@[::1:1",
+    ],
 )
 def test_an_endpoint_password_shows_in_no_validation_error(endpoint: str) -> None:
     with pytest.raises(ValueError) as info:
