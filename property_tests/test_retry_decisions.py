@@ -192,6 +192,21 @@ def test_decide_is_pure_and_bounded(
 
 
 @EXAMPLES
+@given(
+    policies, outcomes, st.integers(1, 20), st.floats(0, 1000), st.floats(0, 1, exclude_max=True)
+)
+def test_an_untouched_one_shot_body_is_decided_like_a_replayable_one(
+    policy: RetryPolicy, outcome: Outcome, failures: int, elapsed: float, rand: float
+) -> None:
+    path = ("objects", "b", "o")
+    one_shot = Request("PUT", path, body=IterBody(iter(())))
+    replayable = Request("PUT", path, body=BytesBody(b""))
+    untouched = decide(policy, one_shot, outcome, failures, elapsed, rand, body_sent=False)
+    assert untouched == decide(policy, replayable, outcome, failures, elapsed, rand)
+    assert isinstance(decide(policy, one_shot, outcome, failures, elapsed, rand), GiveUp)
+
+
+@EXAMPLES
 @given(policies, st.integers(1, 30), st.floats(0, 1, exclude_max=True))
 def test_backoffs_stay_in_their_bounds(policy: RetryPolicy, failures: int, rand: float) -> None:
     waited = status_backoff(policy, failures, rand)
