@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from aisclient.obj_writer import ObjectWriter
 from aisclient.ops import object as obj_ops
+from aisclient.validators import is_int
 
 if TYPE_CHECKING:
     from aisclient.provider import BucketRef
@@ -56,7 +57,7 @@ class MultipartUpload:
         """A writer that uploads part ``part_number`` (≥ 1); the part is recorded in
         :attr:`parts` when that upload succeeds (uploading it again replaces it)."""
         upload_id = self._require_id()
-        if isinstance(part_number, bool) or not isinstance(part_number, int) or part_number < 1:
+        if not is_int(part_number) or part_number < 1:
             raise ValueError(f"part_number must be a positive int, got {part_number!r}")
         query = obj_ops.mpt_part_query(upload_id, part_number)
 

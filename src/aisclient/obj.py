@@ -14,6 +14,7 @@ from aisclient.ops import object as obj_ops
 from aisclient.ops._common import object_url
 from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.request import Pairs
+from aisclient.validators import is_int
 
 if TYPE_CHECKING:
     from aisclient.archive_config import ArchiveConfig, BlobDownloadConfig
@@ -174,7 +175,7 @@ class Object:
                 raise ValueError("byte_range cannot be combined with archive_config")
             parse_byte_range(byte_range)
         if num_workers is not None:
-            if isinstance(num_workers, bool) or not isinstance(num_workers, int):
+            if not is_int(num_workers):
                 raise TypeError(
                     f"num_workers must be an int or None, not {type(num_workers).__name__}"
                 )

@@ -20,6 +20,7 @@ from aisclient.errors import IncompleteBodyError, UnexpectedResponseError
 from aisclient.models.object import ObjectAttributes
 from aisclient.obj_file import ObjectFileReader
 from aisclient.ops import object as obj_ops
+from aisclient.validators import is_int
 
 if TYPE_CHECKING:
     from aisclient.provider import BucketRef
@@ -50,9 +51,7 @@ class ObjectReader:
         num_workers: int | None = None,
         send: Callable[..., Response] | None = None,
     ) -> None:
-        if chunk_size is not None and (
-            isinstance(chunk_size, bool) or not isinstance(chunk_size, int)
-        ):
+        if chunk_size is not None and (not is_int(chunk_size)):
             raise TypeError(f"chunk_size must be an int or None, not {type(chunk_size).__name__}")
         if chunk_size is not None and chunk_size <= 0:
             raise ValueError(f"chunk_size must be positive, got {chunk_size}")

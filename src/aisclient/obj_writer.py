@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from aisclient.ops import object as obj_ops
 from aisclient.request import Body, BytesBody, FileBody, IterBody
+from aisclient.validators import check_int
 
 if TYPE_CHECKING:
     from aisclient.obj_file import ObjectFileWriter
@@ -99,12 +100,18 @@ class ObjectWriter:
         With ``size`` the body has a ``Content-Length`` (and a ``ValueError`` stops the upload
         if the chunks add up to anything else); without it, the body is sent chunked.
         """
-        if isinstance(chunks, bytes | bytearray | str):
-            raise TypeError("put_iter takes an iterable of byte chunks; use put_content")
-        if size is not None and size < 0:
-            raise ValueError(f"size must be >= 0, got {size}")
+        if isinstance(chunks, bytes | bytearray | memoryview | str) or not isinstance(
+            chunks, Iterable
+        ):
+            raise TypeError(
+                "chunks must be an iterable of bytes chunks (use put_content for one bytes "
+                f"value), not {type(chunks).__name__}"
+            )
+        if size is not None:
+            check_int(size, "size")
+        body = _checked_chunks(chunks)
         return self._put(
-            IterBody(chunks if size is None else _exactly(chunks, size), size),
+            IterBody(body if size is None else _exactly(body, size), size),
             checksum_type,
             checksum_value,
             custom_metadata,
@@ -189,6 +196,36 @@ class ObjectWriter:
         from aisclient.obj_file import ObjectFileWriter
 
         return ObjectFileWriter(self, mode)
+
+
+def _chunk(chunk: object, index: int) -> bytes:
+    # bytearray and memoryview chunks are sent as they are (the transport takes any buffer).
+    if isinstance(chunk, bytes | bytearray | memoryview):
+        return cast(bytes, chunk)
+    hint = "; encode text first" if isinstance(chunk, str) else ""
+    raise TypeError(
+        f"chunks[{index}] must be bytes, bytearray or memoryview, not {type(chunk).__name__}{hint}"
+    )
+
+
+def _checked_chunks(chunks: Iterable[object]) -> Iterable[bytes]:
+    """The chunks, each checked to be bytes-like: all of them now when they are already in
+    memory (a list or tuple), else the first now (before the request starts) and each later
+    one as it is taken."""
+    if isinstance(chunks, list | tuple):
+        return [_chunk(chunk, index) for index, chunk in enumerate(chunks)]
+    source = iter(chunks)
+    try:
+        first = _chunk(next(source), 0)
+    except StopIteration:
+        return []
+    return _each_checked(first, source)
+
+
+def _each_checked(first: bytes, rest: Iterator[object]) -> Iterator[bytes]:
+    yield first
+    for index, chunk in enumerate(rest, 1):
+        yield _chunk(chunk, index)
 
 
 def _exactly(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:

@@ -13,6 +13,7 @@ from attrs import frozen
 from aisclient.clock import SYSTEM_CLOCK, Clock
 from aisclient.errors import WaitTimeoutError
 from aisclient.models.job import ns_to_datetime
+from aisclient.validators import is_number
 
 if TYPE_CHECKING:
     from aisclient.models.job import JobSnap, JobStatus
@@ -25,7 +26,7 @@ def check_timeout(timeout: object, what: str = "timeout") -> float:
 
     Called before a wait sends anything, so a bad value fails fast.
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+    if not is_number(timeout):
         raise TypeError(f"{what} must be a number of seconds, not {timeout!r}")
     if not math.isfinite(timeout) or timeout < 0:
         raise ValueError(f"{what} must be a finite number of seconds >= 0, not {timeout!r}")

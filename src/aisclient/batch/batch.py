@@ -33,6 +33,7 @@ from aisclient.models.batch import (
 )
 from aisclient.ops import batch as ops
 from aisclient.provider import BucketRef, Provider, as_bucket_ref
+from aisclient.validators import is_int
 
 if TYPE_CHECKING:
     from aisclient.session import Session
@@ -222,7 +223,7 @@ class Batch:
         :class:`IncompleteBatchError`.
         """
         if tar_buffer_size is not None:
-            if isinstance(tar_buffer_size, bool) or not isinstance(tar_buffer_size, int):
+            if not is_int(tar_buffer_size):
                 raise ValueError("tar_buffer_size must be a positive int")
             if tar_buffer_size <= 0:
                 raise ValueError("tar_buffer_size must be a positive int")

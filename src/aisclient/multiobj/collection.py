@@ -13,6 +13,7 @@ from typing import Any
 
 from aisclient.errors import InvalidObjectRangeIndex
 from aisclient.multiobj.template import ParsedTemplate, parse_template
+from aisclient.validators import is_int
 
 
 class ObjectCollection(abc.ABC):
@@ -220,10 +221,10 @@ def _validate_indices(
     min_index: int | None, max_index: int | None, pad_width: int, step: int
 ) -> None:
     for label, value in (("min_index", min_index), ("max_index", max_index)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        if value is not None and not is_int(value):
             raise TypeError(f"{label} must be an int, not {type(value).__name__}")
     for label, number in (("pad_width", pad_width), ("step", step)):
-        if isinstance(number, bool) or not isinstance(number, int):
+        if not is_int(number):
             raise TypeError(f"{label} must be an int, not {type(number).__name__}")
     if (min_index is None) != (max_index is None):
         raise InvalidObjectRangeIndex("give both min_index and max_index, or neither")

@@ -7,6 +7,7 @@ from typing import Any
 
 from aisclient.provider import BucketRef
 from aisclient.request import JsonBody, Pairs, Request, render_url
+from aisclient.validators import is_int
 
 BUCKETS = "buckets"
 OBJECTS = "objects"
@@ -39,26 +40,11 @@ def flag(value: bool) -> str:
 # -- argument checks: a wrong type or value fails here, naming the argument, before any I/O --
 
 
-def check_str(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    return value
-
-
-def check_int(value: object, what: str, *, minimum: int = 0) -> int:
-    """An ``int`` (not a bool) that is at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__} ({value!r})")
-    if value < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, not {value}")
-    return value
-
-
 def num_workers_value(num_workers: int | None) -> int:
     """``num-workers`` of a job: ``None``/0 = auto, -1 = serial, N > 0 = exactly N."""
     if num_workers is None:
         return 0
-    if isinstance(num_workers, bool) or not isinstance(num_workers, int):
+    if not is_int(num_workers):
         raise TypeError(f"num_workers must be an int, not {type(num_workers).__name__}")
     if num_workers < -1:
         raise ValueError(

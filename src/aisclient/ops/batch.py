@@ -21,6 +21,7 @@ from aisclient.models.batch import (
 )
 from aisclient.provider import BucketRef
 from aisclient.request import JsonBody, Request
+from aisclient.validators import is_int
 
 MOSS_PATH = ("ml", "moss")
 
@@ -40,7 +41,7 @@ def normalize_output_format(output_format: str) -> str:
 
 def validate_colocation(colocation: Colocation | int) -> int:
     """The colocation level as an int (0 or 1); 2 is refused as the SDK does."""
-    if isinstance(colocation, bool) or not isinstance(colocation, int):
+    if not is_int(colocation):
         raise TypeError(f"colocation must be a Colocation or int, not {colocation!r}")
     if colocation not in (0, 1, 2):
         raise ValueError(f"colocation must be 0, 1 or 2 (Colocation), not {colocation!r}")
@@ -54,7 +55,7 @@ def validate_colocation(colocation: Colocation | int) -> int:
 def _check_int(value: object, what: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise TypeError(f"{what} must be an int, not {value!r}")
     return value
 

@@ -9,8 +9,6 @@ from aisclient.enums import FLTPresence
 from aisclient.ops._common import (
     action_body,
     bucket_path,
-    check_int,
-    check_str,
     ext_value,
     flag,
     num_workers_value,
@@ -19,6 +17,7 @@ from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.ops.etl import validate_etl_name
 from aisclient.provider import BucketRef
 from aisclient.request import Request
+from aisclient.validators import check_int, check_str
 
 HDR_INVENTORY_NAME = "Ais-Inv-Name"
 NBI_FLAG = 1 << 15

@@ -17,6 +17,7 @@ from attrs import evolve, field, frozen
 from aisclient.ops._common import object_path, object_url
 from aisclient.provider import BucketRef, as_bucket_ref
 from aisclient.request import BytesBody, JsonBody, Request
+from aisclient.validators import is_int
 
 SORT = "sort"
 _SPEC_SUFFIXES = (".json", ".yaml", ".yml")
@@ -174,7 +175,7 @@ class DsortShardsGroup:
 def _size_text(value: str | int | None) -> str | None:
     if value is None or value == "" or value == 0:
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if not (isinstance(value, str) or is_int(value)):
         raise TypeError(f"output_shard_size must be a size string or int, not {value!r}")
     if isinstance(value, int) and value < 0:
         raise ValueError("output_shard_size must not be negative")

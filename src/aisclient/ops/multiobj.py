@@ -17,6 +17,7 @@ from aisclient.ops.bucket import copy_fields, etl_fields
 from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.provider import BucketRef
 from aisclient.request import Request
+from aisclient.validators import is_int
 
 ACT_DELETE = "delete-listrange"
 ACT_EVICT = "evict-listrange"
@@ -86,7 +87,7 @@ def prefetch_objects(
     value["coer"] = bool(continue_on_error)
     value["latest-ver"] = bool(latest)
     if blob_threshold is not None:
-        if isinstance(blob_threshold, bool) or not isinstance(blob_threshold, int):
+        if not is_int(blob_threshold):
             raise TypeError("blob_threshold must be an int (bytes)")
         if blob_threshold < 0:
             raise ValueError(f"blob_threshold must not be negative (got {blob_threshold})")

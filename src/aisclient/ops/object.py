@@ -14,6 +14,7 @@ from aisclient.etl_config import ETLConfig, etl_pairs
 from aisclient.ops._common import BUCKETS, OBJECTS, action_body, flag, object_path
 from aisclient.provider import BucketRef
 from aisclient.request import Body, BytesBody, Request
+from aisclient.validators import check_header_value, check_str
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -169,11 +170,16 @@ def check_lock(bucket: BucketRef, name: str) -> Request:
 
 
 def checksum_headers(checksum_type: str, checksum_value: str) -> Pairs:
+    check_str(checksum_type, "checksum_type")
+    check_str(checksum_value, "checksum_value")
     if bool(checksum_type) != bool(checksum_value):
         raise ValueError("checksum_type and checksum_value go together: give both or neither")
     if not checksum_type:
         return ()
-    return (("Ais-Checksum-Type", checksum_type), ("Ais-Checksum-Value", checksum_value))
+    return (
+        ("Ais-Checksum-Type", check_header_value(checksum_type, "checksum_type")),
+        ("Ais-Checksum-Value", check_header_value(checksum_value, "checksum_value")),
+    )
 
 
 def _custom_md_headers(custom_metadata: Mapping[str, str] | None) -> Pairs:
@@ -183,6 +189,10 @@ def _custom_md_headers(custom_metadata: Mapping[str, str] | None) -> Pairs:
     for key, value in check_custom_metadata(custom_metadata).items():
         if "=" in key:
             raise ValueError(f"custom_metadata key {key!r} must not contain '='")
+        # Sent as headers: what HTTP cannot carry as-is is refused here, before any byte is
+        # sent (set_custom_props sends JSON and takes any text).
+        check_header_value(key, f"custom_metadata key {key!r}")
+        check_header_value(value, f"custom_metadata[{key!r}]")
         pairs.append(("Ais-Custom-Md", f"{key}={value}"))
     return tuple(pairs)
 

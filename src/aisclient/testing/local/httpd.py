@@ -232,7 +232,13 @@ class Exchange:
             # the client has not sent (or will not send) the body: do not wait for it
             self.handler.close_connection = True
             lines.append("Connection: close")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape")
+        head = "\r\n".join(lines) + "\r\n\r\n"
+        try:
+            # Header bytes go back as they came: http.server decodes request headers as
+            # Latin-1, and aisnode returns stored metadata bytes unchanged.
+            return head.encode("latin-1")
+        except UnicodeEncodeError:
+            return head.encode("utf-8", "surrogateescape")
 
     def write_raw(self, data: bytes, counted: bool = True) -> None:
         if counted and self.reset_after is not None:
