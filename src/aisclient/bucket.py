@@ -16,8 +16,9 @@ from aisclient.errors import (
     ErrBckNotFound,
     InvalidBckProvider,
     UnexpectedHTTPStatusCode,
+    UnexpectedResponseError,
+    WaitTimeoutError,
 )
-from aisclient.errors import Timeout as WaitTimeout
 from aisclient.models.bucket import (
     BucketEntry,
     BucketList,
@@ -60,10 +61,12 @@ class BucketHeaders(Headers):
 class ObjectIterator:
     """Entries of a listing, one page fetched at a time, only when the previous is used up."""
 
-    def __init__(self, list_objects: Callable[..., BucketList]) -> None:
+    def __init__(self, list_objects: Callable[..., BucketList], what: str = "the bucket") -> None:
         self._fetch = list_objects
+        self._what = what
         self._uuid = ""
         self._token = ""
+        self._seen_tokens: set[str] = set()
         self._entries: Iterator[BucketEntry] = iter(())
         self._started = False
         self._done = False
@@ -81,6 +84,14 @@ class ObjectIterator:
             page = self._fetch(uuid=self._uuid, token=self._token)
             self._started = True
             self._uuid, self._token = page.uuid, page.continuation_token
+            if self._token in self._seen_tokens:
+                # A token that comes back would page through the same entries forever.
+                self._done = True
+                raise UnexpectedResponseError(
+                    f"the listing of {self._what} does not advance: the server returned the "
+                    f"continuation token {self._token[:80]!r} again"
+                )
+            self._seen_tokens.add(self._token)
             self._entries = iter(page.entries)
             # Only an empty token ends a listing: pages may be short, or even empty.
             self._done = not self._token
@@ -472,7 +483,7 @@ class Bucket:
                 start_after="" if uuid or token else start_after,
             )
 
-        return ObjectIterator(fetch)
+        return ObjectIterator(fetch, str(self._ref))
 
     def list_all_objects(
         self,
@@ -608,4 +619,4 @@ class Bucket:
 
 def _check_deadline(clock: Clock, start: float, timeout: float | None, what: str) -> None:
     if timeout is not None and clock.now() - start >= timeout:
-        raise WaitTimeout(what, f"after {timeout:g}s")
+        raise WaitTimeoutError(what, f"after {timeout:g}s")
