@@ -234,14 +234,16 @@ def test_adding_before_the_lazy_results_are_read_keeps_the_pairing(streaming: bo
 def test_only_obj_name_missing_detection() -> None:
     client, _ = client_for(tar_response([("__404__/a", b""), ("__404__/b1/b", b"")]))
     batch = Batch(client, ["a", "b"], bucket=BCK, only_obj_name=True)
-    outs = [out for out, _ in batch.get()]
-    assert outs[0].err_msg == "Batch entry failed on the server"
-    # Under only_obj_name the name "__404__/b1/b" is not the marker for entry "b".
-    assert outs[1].err_msg is None
+    results = batch.get()
+    assert next(results)[0].err_msg == "Batch entry failed on the server"
+    # Under only_obj_name "__404__/b1/b" is neither entry "b" nor its missing marker: the
+    # answer does not match the request.
+    with pytest.raises(BatchArchiveError, match="does not match the request"):
+        next(results)
 
 
 def test_archive_ending_early_raises_incomplete() -> None:
-    client, _ = client_for(tar_response([("a", b"1")]))
+    client, _ = client_for(tar_response([("b1/a", b"1")]))
     batch = Batch(client, ["a", "missing", "c"], bucket=BCK, cont_on_err=False)
     results = batch.get()
     assert next(results)[1] == b"1"

@@ -314,6 +314,7 @@ def _pair_streaming(members: Iterator[tuple[str, bytes]], req: MossReq) -> Batch
                 f"members than the {len(entries)} requested"
             )
         entry = entries[count]
+        _check_member(name, count, entry, req.only_obj_name)
         failed = not content and name in ops.missing_member_names(entry, req.only_obj_name)
         out = MossOut(
             obj_name=entry.obj_name,
@@ -340,9 +341,28 @@ def _pair_multipart(
                 f"metadata has {len(meta.out)} entries)"
             )
         out = meta.out[count]
+        if count < len(req.moss_in):
+            _check_member(name, count, req.moss_in[count], req.only_obj_name)
         count += 1
         yield out, content
     _check_complete(count, req.moss_in, req.cont_on_err)
+
+
+def _check_member(name: str, index: int, entry: MossIn, only_obj_name: bool) -> None:
+    """Members are paired with requested entries by position; a member whose name is not the
+    entry's (``bucket/object[/archpath]``, or the server's name for a missing one) means the
+    answer does not match the request, and pairing on would hand out wrong content."""
+    expected = ops.member_name(entry, only_obj_name)
+    if name == expected or name in ops.missing_member_names(entry, only_obj_name):
+        return
+    if entry.archpath and name == ops.member_name(entry, only_obj_name).rpartition("/")[0] + (
+        "/" + entry.archpath
+    ):
+        return  # an archpath with a leading "/" kept as given
+    raise BatchArchiveError(
+        f"Get-Batch archive member {index} is {name!r}, but entry {index} asked for "
+        f"{expected!r}: the answer does not match the request"
+    )
 
 
 def _check_complete(count: int, entries: Sequence[MossIn], cont_on_err: bool) -> None:
