@@ -17,7 +17,6 @@ from aisclient.enums import Colocation
 from aisclient.models.batch import (
     EXT_TAR,
     EXT_TAR_GZ,
-    EXT_TARLZ4,
     EXT_TGZ,
     EXT_ZIP,
     MossIn,
@@ -28,7 +27,6 @@ from aisclient.models.batch import (
 
 __all__ = [
     "EXT_TAR",
-    "EXT_TARLZ4",
     "EXT_TAR_GZ",
     "EXT_TGZ",
     "EXT_ZIP",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any, BinaryIO, Protocol
 
-from .errors import AisError, bad_request
+from .errors import HttpError, bad_request
 
 EXTENSIONS = (".tar.gz", ".tar.lz4", ".tgz", ".tar", ".zip")
 _MIME_ORDER = ("tar.gz", "tar.lz4", "tgz", "tar", "zip")
@@ -41,8 +41,8 @@ def format_of(name: str, mime: str = "") -> str | None:
     return None
 
 
-def _unsupported(fmt: str) -> AisError:
-    return AisError(501, f"{fmt} archives are not supported by LocalCluster", "ErrUnsupp")
+def _unsupported(fmt: str) -> HttpError:
+    return HttpError(501, f"{fmt} archives are not supported by LocalCluster", "ErrUnsupp")
 
 
 def _clean(name: str) -> str:

@@ -21,8 +21,8 @@ from urllib.parse import quote
 from . import archives
 from .common import as_dict, as_int, get_ci, lookup, request_bck
 from .context import ClusterCtx, short_id
-from .errors import AisError, bad_request, method_not_allowed, not_found
-from .httpd import Exchange, dumps
+from .errors import HttpError, bad_request, method_not_allowed, not_found
+from .httpd import ServerExchange, dumps
 from .jobs import Job, new_job_id
 from .names import Bck, normalize_provider, parse_uname, validate_bucket_name, validate_object_name
 
@@ -93,7 +93,7 @@ def parse_request(raw: Any, default: Bck | None) -> MossReq:
     )
 
 
-def _segments(ex: Exchange) -> list[str]:
+def _segments(ex: ServerExchange) -> list[str]:
     segs = ex.path.strip("/").split("/")
     if len(segs) < 3 or segs[2] != "moss":
         raise bad_request(f"invalid request URI: '{ex.method} {ex.path}' from {ex.remote_addr}")
@@ -103,7 +103,7 @@ def _segments(ex: Exchange) -> list[str]:
 # ---- proxy ---------------------------------------------------------------------
 
 
-def proxy(ctx: ClusterCtx, ex: Exchange) -> None:
+def proxy(ctx: ClusterCtx, ex: ServerExchange) -> None:
     rest = _segments(ex)
     if len(rest) > 1:
         raise bad_request(f"invalid moss path {ex.path!r}: expecting at most one bucket")
@@ -133,7 +133,7 @@ def proxy(ctx: ClusterCtx, ex: Exchange) -> None:
 # ---- target ----------------------------------------------------------------------
 
 
-def _resolve(ctx: ClusterCtx, ex: Exchange, req: MossReq) -> None:
+def _resolve(ctx: ClusterCtx, ex: ServerExchange, req: MossReq) -> None:
     """Check every entry up front: sizes, missing ones (coer) or the first error.
 
     In streaming mode AIS has already answered 200 when it meets a failing entry,
@@ -144,14 +144,14 @@ def _resolve(ctx: ClusterCtx, ex: Exchange, req: MossReq) -> None:
             _resolve_one(ctx, ex, e)
             if e.err and not req.coer:
                 raise not_found(e.err)
-        except AisError:
+        except HttpError:
             if not req.strm:
                 raise
             del req.entries[i:]
             return
 
 
-def _member_size(ex: Exchange, e: Entry, f: BinaryIO) -> int | None:
+def _member_size(ex: ServerExchange, e: Entry, f: BinaryIO) -> int | None:
     with archives.open_archive(f, e.objname) as arch:
         found = arch.open(archives.member_path(e.objname, e.archpath))
     if found is None:
@@ -162,7 +162,7 @@ def _member_size(ex: Exchange, e: Entry, f: BinaryIO) -> int | None:
     return found[0]
 
 
-def _resolve_one(ctx: ClusterCtx, ex: Exchange, e: Entry) -> None:
+def _resolve_one(ctx: ClusterCtx, ex: ServerExchange, e: Entry) -> None:
     lookup(ctx, ex, e.bck)
     opened = ctx.store.open_read(e.bck, e.objname)
     if opened is None:
@@ -177,7 +177,7 @@ def _resolve_one(ctx: ClusterCtx, ex: Exchange, e: Entry) -> None:
     if e.length == 0:
         length = full
     elif e.start >= full or e.start + length > full or length <= 0:
-        raise AisError(
+        raise HttpError(
             400,
             f"size={full}: not satisfiable range [start={e.start},length={e.length}]",
             "ErrRangeNotSatisfiable",
@@ -236,7 +236,7 @@ def _out_json(e: Entry) -> dict[str, Any]:
     return out
 
 
-def target(ctx: ClusterCtx, ex: Exchange) -> None:
+def target(ctx: ClusterCtx, ex: ServerExchange) -> None:
     rest = _segments(ex)
     if ex.method != "GET":
         raise method_not_allowed("GET")
@@ -266,14 +266,14 @@ def target(ctx: ClusterCtx, ex: Exchange) -> None:
             _multipart(ctx, ex, req, job.id)
         for e in req.entries:
             job.count(ex.node.id, e.size)
-    except AisError as err:
+    except HttpError as err:
         job.add_err(err.message)
         raise
     finally:
         job.end_ns = time.time_ns()
 
 
-def _multipart(ctx: ClusterCtx, ex: Exchange, req: MossReq, xid: str) -> None:
+def _multipart(ctx: ClusterCtx, ex: ServerExchange, req: MossReq, xid: str) -> None:
     boundary = secrets.token_hex(30)
     with tempfile.SpooledTemporaryFile(max_size=8 << 20, dir=str(ctx.store.tmp)) as spool:
         writer = archives.ArchiveWriter(spool, req.fmt)

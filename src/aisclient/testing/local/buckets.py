@@ -17,8 +17,8 @@ from .common import (
     request_bck,
 )
 from .context import ClusterCtx
-from .errors import ETL_UNSUPPORTED, AisError, bad_request, method_not_allowed
-from .httpd import Exchange, dumps
+from .errors import ETL_UNSUPPORTED, HttpError, bad_request, method_not_allowed
+from .httpd import ServerExchange, dumps
 from .jobs import Job, new_job_id
 from .names import Bck, backend_missing, normalize_provider, parse_uname, validate_bucket_name
 from .store import BucketState
@@ -26,7 +26,7 @@ from .store import BucketState
 _NOOP_JOBS = {"make-n-copies", "ec-encode", "rechunk"}
 
 
-def handle(ctx: ClusterCtx, ex: Exchange) -> None:
+def handle(ctx: ClusterCtx, ex: ServerExchange) -> None:
     parts = ex.path.strip("/").split("/", 3)
     name = parts[2] if len(parts) > 2 else ""
     if ex.method == "HEAD":
@@ -57,14 +57,14 @@ def handle(ctx: ClusterCtx, ex: Exchange) -> None:
         raise method_not_allowed("GET, HEAD, PUT, POST, DELETE, PATCH")
 
 
-def _reply_job(ex: Exchange, job: Job) -> None:
+def _reply_job(ex: ServerExchange, job: Job) -> None:
     ex.respond_text(job.id)
 
 
 # ---- GET: list buckets, list objects, summary ------------------------------------
 
 
-def get(ctx: ClusterCtx, ex: Exchange, name: str, msg: ActMsg) -> None:
+def get(ctx: ClusterCtx, ex: ServerExchange, name: str, msg: ActMsg) -> None:
     action = msg.action or "list"
     if action == "list" and (not name or (msg.present and msg.value is None)):
         list_buckets(ctx, ex, msg.name or name)
@@ -82,10 +82,10 @@ def get(ctx: ClusterCtx, ex: Exchange, name: str, msg: ActMsg) -> None:
         raise invalid_action(action)
 
 
-def list_buckets(ctx: ClusterCtx, ex: Exchange, name_filter: str) -> None:
+def list_buckets(ctx: ClusterCtx, ex: ServerExchange, name_filter: str) -> None:
     provider = normalize_provider(ex.q("provider")) if ex.q("provider") else ""
     if provider and provider != "ais" and ex.q("presence") != "2":
-        raise AisError(400, backend_missing(provider), "ErrMissingBackend")
+        raise HttpError(400, backend_missing(provider), "ErrMissingBackend")
     ns = ex.q("namespace")
     out = []
     for state in ctx.store.buckets():
@@ -123,12 +123,12 @@ def _summary_of(ctx: ClusterCtx, state: BucketState, prefix: str) -> dict[str, A
     }
 
 
-def _summaries(ctx: ClusterCtx, ex: Exchange, bck: Bck, prefix: str) -> list[dict[str, Any]]:
+def _summaries(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, prefix: str) -> list[dict[str, Any]]:
     states = [lookup(ctx, ex, bck)] if bck.name else ctx.store.buckets()
     return [_summary_of(ctx, s, prefix) for s in states]
 
 
-def summary(ctx: ClusterCtx, ex: Exchange, bck: Bck, value: Any) -> None:
+def summary(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, value: Any) -> None:
     val = as_dict(value, "summary message")
     uuid = str(get_ci(val, "uuid", "") or "")
     prefix = str(get_ci(val, "prefix", "") or "")
@@ -140,7 +140,7 @@ def summary(ctx: ClusterCtx, ex: Exchange, bck: Bck, value: Any) -> None:
         return
     job = ctx.jobs.get(uuid)
     if job is None or job.kind != "summary-bck":
-        raise AisError(404, f'"x-summary-bck[{uuid}]" not found', "ErrNotFound")
+        raise HttpError(404, f'"x-summary-bck[{uuid}]" not found', "ErrNotFound")
     if job.running:
         ex.respond_json([], status=202)
         return
@@ -150,7 +150,7 @@ def summary(ctx: ClusterCtx, ex: Exchange, bck: Bck, value: Any) -> None:
 # ---- HEAD (props, bucket info) ----------------------------------------------------
 
 
-def head(ctx: ClusterCtx, ex: Exchange, bck: Bck, prefix: str) -> None:
+def head(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, prefix: str) -> None:
     state = lookup(ctx, ex, bck)
     hdrs = [("Ais-Bucket-Props", dumps(state.props).decode())]
     if not ex.has("bsumm_remote"):
@@ -164,7 +164,7 @@ def head(ctx: ClusterCtx, ex: Exchange, bck: Bck, prefix: str) -> None:
         return
     job = ctx.jobs.get(uuid)
     if job is None or job.kind != "summary-bck":
-        raise AisError(404, f'"x-summary-bck[{uuid}]" not found', "ErrNotFound")
+        raise HttpError(404, f'"x-summary-bck[{uuid}]" not found', "ErrNotFound")
     hdrs.append(("Ais-Xaction-Id", job.id))
     if job.running:
         ex.respond(202, headers=hdrs)
@@ -175,7 +175,7 @@ def head(ctx: ClusterCtx, ex: Exchange, bck: Bck, prefix: str) -> None:
 # ---- POST / DELETE / PATCH ----------------------------------------------------------
 
 
-def _bck_to(ex: Exchange) -> Bck:
+def _bck_to(ex: ServerExchange) -> Bck:
     raw = ex.q("bck_to")
     if not raw:
         raise bad_request('missing "bck_to" query parameter')
@@ -184,7 +184,7 @@ def _bck_to(ex: Exchange) -> Bck:
     return dst
 
 
-def post(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
+def post(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, msg: ActMsg) -> None:
     action = msg.action
     if action == "create-bck":
         if bck.provider != "ais" or bck.ns_uuid:
@@ -193,7 +193,7 @@ def post(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
         ex.respond(200)
         return
     if action in ("etl-bck", "etl-listrange"):
-        raise AisError(404, ETL_UNSUPPORTED, "ErrUnsupp")
+        raise HttpError(404, ETL_UNSUPPORTED, "ErrUnsupp")
     lookup(ctx, ex, bck)
     if action == "copy-bck":
         dst = _bck_to(ex)
@@ -218,7 +218,7 @@ def post(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
         raise invalid_action(action)
 
 
-def delete(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
+def delete(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, msg: ActMsg) -> None:
     action = msg.action
     if action == "destroy-bck":
         lookup(ctx, ex, bck)
@@ -234,7 +234,7 @@ def delete(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
         raise invalid_action(action)
 
 
-def patch(ctx: ClusterCtx, ex: Exchange, bck: Bck, msg: ActMsg) -> None:
+def patch(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, msg: ActMsg) -> None:
     state = lookup(ctx, ex, bck)
     if msg.action == "set-bprops":
         ctx.store.set_props(bck, bprops.apply_update(state.props, msg.value))

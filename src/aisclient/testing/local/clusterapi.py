@@ -9,8 +9,8 @@ from typing import Any
 from . import hrw
 from .common import ActMsg, as_dict, get_ci, invalid_action, read_actmsg
 from .context import ClusterCtx
-from .errors import ETL_UNSUPPORTED, AisError, bad_request, method_not_allowed, not_found
-from .httpd import Exchange, NodeInfo, dumps
+from .errors import ETL_UNSUPPORTED, HttpError, bad_request, method_not_allowed, not_found
+from .httpd import NodeInfo, ServerExchange, dumps
 from .jobs import ALL_KINDS, IC_KINDS, STARTABLE, Job, canonical_kind, new_job_id
 from .names import Bck, bck_from_json
 
@@ -88,7 +88,7 @@ def node_status(ctx: ClusterCtx, node: NodeInfo) -> dict[str, Any]:
 # ---- /v1/daemon, /v1/reverse/daemon ------------------------------------------------
 
 
-def daemon(ctx: ClusterCtx, ex: Exchange, node: NodeInfo | None = None) -> None:
+def daemon(ctx: ClusterCtx, ex: ServerExchange, node: NodeInfo | None = None) -> None:
     node = node or ex.node
     if ex.method != "GET":
         raise method_not_allowed("GET")
@@ -107,7 +107,7 @@ def daemon(ctx: ClusterCtx, ex: Exchange, node: NodeInfo | None = None) -> None:
         raise bad_request(f"invalid '/v1/daemon' request: unrecognized 'what={what}' query")
 
 
-def reverse(ctx: ClusterCtx, ex: Exchange) -> None:
+def reverse(ctx: ClusterCtx, ex: ServerExchange) -> None:
     node_id = ex.headers.get("Ais-Node-Id") or ""
     if not node_id:
         raise bad_request("missing node ID")
@@ -122,7 +122,7 @@ def reverse(ctx: ClusterCtx, ex: Exchange) -> None:
 # ---- /v1/health ------------------------------------------------------------------
 
 
-def health(ctx: ClusterCtx, ex: Exchange) -> None:
+def health(ctx: ClusterCtx, ex: ServerExchange) -> None:
     if ex.node.kind == "target":
         ex.respond(200)
         return
@@ -141,7 +141,7 @@ def health(ctx: ClusterCtx, ex: Exchange) -> None:
 # ---- /v1/cluster -----------------------------------------------------------------
 
 
-def _query_msg(ex: Exchange) -> dict[str, Any]:
+def _query_msg(ex: ServerExchange) -> dict[str, Any]:
     return as_dict(ex.read_json("xact.QueryMsg"), "query message")
 
 
@@ -152,7 +152,7 @@ def _query_bck(q: dict[str, Any]) -> Bck | None:
     return None
 
 
-def cluster(ctx: ClusterCtx, ex: Exchange) -> None:
+def cluster(ctx: ClusterCtx, ex: ServerExchange) -> None:
     if ex.method == "PUT":
         cluster_put(ctx, ex, read_actmsg(ex))
         return
@@ -195,7 +195,7 @@ def cluster(ctx: ClusterCtx, ex: Exchange) -> None:
         raise bad_request(f"unexpected query [what={what}]")
 
 
-def job_status(ctx: ClusterCtx, ex: Exchange, q: dict[str, Any]) -> None:
+def job_status(ctx: ClusterCtx, ex: ServerExchange, q: dict[str, Any]) -> None:
     job_id = str(get_ci(q, "id", "") or "")
     kind = canonical_kind(str(get_ci(q, "kind", "") or ""))
     if not job_id and not kind:
@@ -217,7 +217,7 @@ def job_status(ctx: ClusterCtx, ex: Exchange, q: dict[str, Any]) -> None:
     ex.respond_json(job.status_json(), content_type="text/plain; charset=utf-8")
 
 
-def snapshots(ctx: ClusterCtx, ex: Exchange, q: dict[str, Any]) -> None:
+def snapshots(ctx: ClusterCtx, ex: ServerExchange, q: dict[str, Any]) -> None:
     job_id = str(get_ci(q, "id", "") or "")
     kind = str(get_ci(q, "kind", "") or "")
     only = get_ci(q, "show_active")
@@ -227,12 +227,12 @@ def snapshots(ctx: ClusterCtx, ex: Exchange, q: dict[str, Any]) -> None:
     jobs = ctx.jobs.select(job_id, kind, _query_bck(q), bool(only))
     if not jobs and job_id:
         what = f"x-{canonical_kind(kind)}[{job_id}]" if kind else f"x-[{job_id}]"
-        raise AisError(404, f'"{what}" not found')
+        raise HttpError(404, f'"{what}" not found')
     out = {t.id: [j.snap_json(t.id) for j in jobs] for t in ctx.targets}
     ex.respond(200, dumps(out) + b"\n", content_type="application/json; charset=utf-8")
 
 
-def cluster_put(ctx: ClusterCtx, ex: Exchange, msg: ActMsg) -> None:
+def cluster_put(ctx: ClusterCtx, ex: ServerExchange, msg: ActMsg) -> None:
     value = as_dict(msg.value, "xaction arguments")
     if msg.action == "start":
         kind = canonical_kind(str(get_ci(value, "kind", "") or ""))
@@ -242,7 +242,7 @@ def cluster_put(ctx: ClusterCtx, ex: Exchange, msg: ActMsg) -> None:
             raise bad_request(f'cannot start "{kind}" (use the job\'s own API)')
         bck = _query_bck({"bck": get_ci(value, "bck")})
         if kind == "resilver" and not get_ci(value, "daemonid"):
-            raise AisError(501, "resilver requires a target ID", "ErrUnsupp")
+            raise HttpError(501, "resilver requires a target ID", "ErrUnsupp")
         job = Job(new_job_id(), kind, bck=bck)
         ctx.jobs.start(job)
         ex.respond_text(job.id)
@@ -258,12 +258,12 @@ def cluster_put(ctx: ClusterCtx, ex: Exchange, msg: ActMsg) -> None:
 # ---- ETL and dSort, as in a default aisnode build ----------------------------------
 
 
-def etl(ctx: ClusterCtx, ex: Exchange) -> None:
+def etl(ctx: ClusterCtx, ex: ServerExchange) -> None:
     ex.body.drain()
-    raise AisError(501, ETL_UNSUPPORTED, "ErrUnsupp")
+    raise HttpError(501, ETL_UNSUPPORTED, "ErrUnsupp")
 
 
-def dsort(ctx: ClusterCtx, ex: Exchange) -> None:
+def dsort(ctx: ClusterCtx, ex: ServerExchange) -> None:
     if ex.method == "GET":
         ex.respond(200, b"[]", content_type="application/json")
         return

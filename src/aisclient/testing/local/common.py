@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .context import ClusterCtx
-from .errors import AisError, bad_request, method_not_allowed
-from .httpd import Exchange
+from .errors import HttpError, bad_request, method_not_allowed
+from .httpd import ServerExchange
 from .names import Bck, backend_missing, normalize_provider, parse_namespace
 from .store import BucketState
 
@@ -23,23 +23,23 @@ def get_ci(d: dict[str, Any], key: str, default: Any = None) -> Any:
     return default
 
 
-def request_bck(ex: Exchange, name: str) -> Bck:
+def request_bck(ex: ServerExchange, name: str) -> Bck:
     provider = normalize_provider(ex.q("provider"))
     uuid, ns = parse_namespace(ex.q("namespace")) if ex.q("namespace") else ("", "")
     return Bck(name, provider, uuid, ns)
 
 
-def lookup(ctx: ClusterCtx, ex: Exchange, bck: Bck) -> BucketState:
+def lookup(ctx: ClusterCtx, ex: ServerExchange, bck: Bck) -> BucketState:
     """The bucket, or the error AIS gives for a missing or unreachable one."""
     if bck.provider != "ais":
-        raise AisError(
+        raise HttpError(
             404,
             f"{ex.node.name}: failed to lookup bucket {bck.cname()}, "
             f"err: {backend_missing(bck.provider)}",
             "ErrFailedTo",
         )
     if bck.ns_uuid:
-        raise AisError(
+        raise HttpError(
             404,
             f"{ex.node.name}: failed to HEAD remote bucket {bck.cname()}, err: "
             f'{ex.node.name}: remote cluster "{bck.ns_uuid}" does not exist',
@@ -63,16 +63,16 @@ class ActMsg:
         self.present = bool(raw)
 
 
-def read_actmsg(ex: Exchange) -> ActMsg:
+def read_actmsg(ex: ServerExchange) -> ActMsg:
     return ActMsg(ex.read_json())
 
 
-def invalid_action(action: str) -> AisError:
+def invalid_action(action: str) -> HttpError:
     return bad_request(f'invalid action "{action}"')
 
 
-def not_remote(action: str, bck: Bck) -> AisError:
-    return AisError(
+def not_remote(action: str, bck: Bck) -> HttpError:
+    return HttpError(
         400, f"{action}: expecting remote bucket (have {bck.cname()})", "ErrNotRemoteBck"
     )
 
@@ -92,10 +92,10 @@ def as_int(value: Any, what: str) -> int:
         raise bad_request(f"invalid {what} {value!r}") from None
 
 
-Handler = Callable[[ClusterCtx, Exchange], None]
+Handler = Callable[[ClusterCtx, ServerExchange], None]
 
 
-def invalid_uri(ex: Exchange) -> AisError:
+def invalid_uri(ex: ServerExchange) -> HttpError:
     return bad_request(f"invalid request URI: '{ex.method} {ex.path}' from {ex.remote_addr}")
 
 
@@ -112,7 +112,7 @@ class V1Router:
     def __init__(self, ctx: ClusterCtx) -> None:
         self.ctx = ctx
 
-    def __call__(self, ex: Exchange) -> None:
+    def __call__(self, ex: ServerExchange) -> None:
         parts = ex.path.split("/", 3)
         if len(parts) < 3 or parts[1] != "v1":
             raise invalid_uri(ex)

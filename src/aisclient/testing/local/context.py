@@ -7,11 +7,10 @@ import string
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from . import hrw
 from .faults import Faults, RequestLog, RequestRecord
-from .httpd import Exchange, NodeInfo
+from .httpd import NodeInfo, ServerExchange
 from .jobs import Jobs
 from .names import Bck
 from .store import Store
@@ -67,7 +66,7 @@ class ClusterCtx:
         assert found is not None
         return found
 
-    def location(self, ex: Exchange, node: NodeInfo, path: str | None = None) -> str:
+    def location(self, ex: ServerExchange, node: NodeInfo, path: str | None = None) -> str:
         """Redirect URL: target + (same) path + original query + ``pid``/``utm``."""
         raw_path = ex.raw_path if path is None else path
         extra = f"pid={self.proxy.id}&utm={base36(time.time_ns())}"
@@ -76,10 +75,6 @@ class ClusterCtx:
 
     # ---- hooks (request log + faults) --------------------------------------
 
-    def on_request(self, ex: Exchange) -> bool:
+    def on_request(self, ex: ServerExchange) -> bool:
         self.requests.append(RequestRecord(ex.method, ex.node.id, ex.path, ex.raw_query))
         return self.faults.apply(ex)
-
-
-def quote_path(path: str) -> str:
-    return quote(path, safe="/~")

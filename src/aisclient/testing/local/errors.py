@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class AisError(Exception):
+class HttpError(Exception):
     """An error answered in the AIS JSON error format.
 
     ``status`` is the HTTP status, ``tcode`` the Go-style type code that AIS puts
@@ -25,19 +25,19 @@ class AisError(Exception):
         self.plain = False
 
 
-def method_not_allowed(allow: str) -> AisError:
+def method_not_allowed(allow: str) -> HttpError:
     """405 is the one error AIS answers in plain text (with an ``Allow`` header)."""
-    err = AisError(405, "Method Not Allowed", "", [("Allow", allow)])
+    err = HttpError(405, "Method Not Allowed", "", [("Allow", allow)])
     err.plain = True
     return err
 
 
-def bad_request(message: str, tcode: str = "") -> AisError:
-    return AisError(400, message, tcode)
+def bad_request(message: str, tcode: str = "") -> HttpError:
+    return HttpError(400, message, tcode)
 
 
-def not_found(message: str, tcode: str = "ErrNotFound") -> AisError:
-    return AisError(404, message, tcode)
+def not_found(message: str, tcode: str = "ErrNotFound") -> HttpError:
+    return HttpError(404, message, tcode)
 
 
 ETL_UNSUPPORTED = "cannot use ETL in a build without ETL support - operation not supported"

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .errors import AisError
-from .httpd import Exchange
+from .errors import HttpError
+from .httpd import ServerExchange
 
 
 class RequestRecord(NamedTuple):
@@ -85,7 +85,7 @@ class _Rule:
     seconds: float = 0.0
     after_bytes: int = 0
 
-    def matches(self, ex: Exchange) -> bool:
+    def matches(self, ex: ServerExchange) -> bool:
         if self.remaining <= 0:
             return False
         if self.method is not None and self.method != ex.method:
@@ -176,7 +176,7 @@ class Faults:
         with self._lock:
             return sum(r.remaining for r in self._rules)
 
-    def _take(self, kind: str, ex: Exchange) -> list[_Rule]:
+    def _take(self, kind: str, ex: ServerExchange) -> list[_Rule]:
         with self._lock:
             hits = [r for r in self._rules if r.kind == kind and r.matches(ex)]
             if kind != "reset":
@@ -195,7 +195,7 @@ class Faults:
             self._rules = [r for r in self._rules if r.remaining > 0]
             return True
 
-    def apply(self, ex: Exchange) -> bool:
+    def apply(self, ex: ServerExchange) -> bool:
         """Apply matching rules to ``ex``; True when the fault answered it."""
         if not self._rules:
             return False
@@ -204,7 +204,7 @@ class Faults:
         for rule in self._take("status", ex):
             headers = [("Retry-After", rule.retry_after)] if rule.retry_after is not None else []
             if rule.body is None:
-                raise AisError(rule.status, f"injected fault: status {rule.status}", "", headers)
+                raise HttpError(rule.status, f"injected fault: status {rule.status}", "", headers)
             ex.respond(rule.status, rule.body, headers)
             return True
         resets = self._take("reset", ex)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any, BinaryIO, Protocol
 from urllib.parse import parse_qs, unquote
 
-from .errors import AisError, bad_request
+from .errors import HttpError, bad_request
 
 MAX_JSON_BODY = 64 << 20
 _DRAIN_TIMEOUT = 10.0
@@ -138,7 +139,7 @@ class BodyReader:
 class ChunkWriter:
     """A file-like writer producing a chunked response body."""
 
-    def __init__(self, ex: Exchange) -> None:
+    def __init__(self, ex: ServerExchange) -> None:
         self._ex = ex
         self._buf = bytearray()
         self.closed = False
@@ -164,7 +165,7 @@ class ChunkWriter:
             self.closed = True
 
 
-class Exchange:
+class ServerExchange:
     """One request and the means to answer it."""
 
     def __init__(self, handler: Handler) -> None:
@@ -329,7 +330,7 @@ class Exchange:
         """Send headers for a body of ``length`` bytes written with ``write_raw``."""
         self.handler.wfile.write(self._head(status, [*headers, ("Content-Length", str(length))]))
 
-    def error_body(self, err: AisError) -> dict[str, Any]:
+    def error_body(self, err: HttpError) -> dict[str, Any]:
         body: dict[str, Any] = {}
         if err.tcode:
             body["tcode"] = err.tcode
@@ -344,7 +345,7 @@ class Exchange:
         )
         return body
 
-    def fail(self, err: AisError) -> None:
+    def fail(self, err: HttpError) -> None:
         if self.started:
             raise AbortConnection("error after the response started")
         if err.plain:
@@ -364,23 +365,23 @@ def parse_bool(value: str) -> bool:
 
 
 class Router(Protocol):
-    def __call__(self, ex: Exchange) -> None: ...
+    def __call__(self, ex: ServerExchange) -> None: ...
 
 
 class Hooks(Protocol):
     """What the cluster plugs into every node: request log and fault injection."""
 
-    def on_request(self, ex: Exchange) -> bool:
+    def on_request(self, ex: ServerExchange) -> bool:
         """Record the request and apply faults; True when it was fully answered."""
         ...
 
 
-def _unrouted(ex: Exchange) -> None:
-    raise AisError(503, f"{ex.node.name} is starting up")
+def _unrouted(ex: ServerExchange) -> None:
+    raise HttpError(503, f"{ex.node.name} is starting up")
 
 
 class _NoHooks:
-    def on_request(self, ex: Exchange) -> bool:
+    def on_request(self, ex: ServerExchange) -> bool:
         return False
 
 
@@ -408,6 +409,13 @@ class NodeServer(ThreadingHTTPServer):
             self._conns.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A peer that goes away mid-exchange (a client that resets, or the cluster shutting its
+        # connections down) is normal for a server; only other errors deserve a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         with self._conns_lock:
             conns = list(self._conns)
@@ -431,14 +439,14 @@ class Handler(BaseHTTPRequestHandler):
         return
 
     def _serve(self) -> None:
-        ex: Exchange | None = None
+        ex: ServerExchange | None = None
         try:
-            ex = Exchange(self)
+            ex = ServerExchange(self)
             if not self.server.hooks.on_request(ex):
                 self.server.router(ex)
             if not ex.started:
                 ex.respond(200)
-        except AisError as err:
+        except HttpError as err:
             if ex is None or ex.started:
                 self.close_connection = True
                 return
@@ -451,7 +459,7 @@ class Handler(BaseHTTPRequestHandler):
             if ex is None or ex.started:
                 self._abort()
                 return
-            ex.fail(AisError(500, f"LocalCluster internal error: {e!r}"))
+            ex.fail(HttpError(500, f"LocalCluster internal error: {e!r}"))
         finally:
             self.expect_pending = False
         self._finish_body(ex)
@@ -464,7 +472,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _finish_body(self, ex: Exchange | None) -> None:
+    def _finish_body(self, ex: ServerExchange | None) -> None:
         if ex is None or self.close_connection or ex.body.done:
             return
         try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import AisError
+from .errors import HttpError
 from .names import Bck
 
 # kinds whose status the proxy tracks (``what=status`` works)
@@ -241,7 +241,7 @@ class Jobs:
         except _Aborted:
             job.aborted = True
             job.abort_err = "aborted by user"
-        except AisError as e:
+        except HttpError as e:
             job.add_err(e.message)
         except Exception as e:  # pragma: no cover - unexpected failure inside a runner
             job.add_err(f"LocalCluster job failure: {e!r}")

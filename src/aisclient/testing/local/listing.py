@@ -16,15 +16,13 @@ from . import archives
 from .common import as_dict, as_int, get_ci
 from .context import ClusterCtx, short_id
 from .errors import bad_request
-from .httpd import Exchange, dumps
+from .httpd import ServerExchange, dumps
 from .msgpack import packb
 from .names import Bck
 from .store import BucketState, ObjMeta
 
 LS_CACHED = 1
 LS_ARCH_DIR = 8
-LS_NAME_ONLY = 16
-LS_NAME_SIZE = 32
 LS_NOT_CACHED = 512
 LS_NO_RECURSION = 2048
 LS_DIFF = 4096
@@ -192,7 +190,7 @@ def _page_arch(ctx: ClusterCtx, state: BucketState, opts: _Opts, loc: Any) -> li
     return entries[: opts.page_size]
 
 
-def list_objects(ctx: ClusterCtx, ex: Exchange, state: BucketState, value: Any) -> None:
+def list_objects(ctx: ClusterCtx, ex: ServerExchange, state: BucketState, value: Any) -> None:
     opts = _Opts(as_dict(value, "list-objects message"), ctx, state.bck)
 
     def loc(name: str) -> str:

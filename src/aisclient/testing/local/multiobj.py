@@ -7,7 +7,7 @@ from typing import Any, BinaryIO
 from . import archives, templates
 from .common import as_dict, get_ci
 from .context import ClusterCtx
-from .errors import AisError, bad_request
+from .errors import HttpError, bad_request
 from .jobs import Job, new_job_id
 from .names import Bck, bck_from_json, validate_object_name
 from .store import Hasher, effective_cksum_type, new_hasher
@@ -25,7 +25,7 @@ def _selection(ctx: ClusterCtx, action: str, value: dict[str, Any]) -> tuple[lis
     if not objnames:
         try:
             templates.parse_template(template)
-        except AisError as e:
+        except HttpError as e:
             who = ctx.targets[0].name
             e.message = f'{who} failed to "{action}" List/Range: {e.message}'
             raise
@@ -59,11 +59,11 @@ def start_delete(ctx: ClusterCtx, bck: Bck, value: Any) -> Job:
 def ensure_dst(ctx: ClusterCtx, src: Bck, dst: Bck) -> None:
     """Create the destination bucket (inheriting the source's props) if missing."""
     if dst.is_remote:
-        raise AisError(404, f'bucket "{dst.cname()}" does not exist', "ErrRemoteBckNotFound")
+        raise HttpError(404, f'bucket "{dst.cname()}" does not exist', "ErrRemoteBckNotFound")
     if not ctx.store.has_bucket(dst):
         try:
             ctx.store.create_bucket(dst, props=ctx.store.bucket(src).props)
-        except AisError as e:
+        except HttpError as e:
             if e.status != 409:
                 raise
 
@@ -167,7 +167,7 @@ def start_archive(ctx: ClusterCtx, src: Bck, value: Any) -> Job:
     if mime and archives.format_of(archname) not in (None, fmt):
         raise bad_request(f'archive name "{archname}" does not match its format "{mime}"')
     if fmt == ".tar.lz4":
-        raise AisError(501, "tar.lz4 archives are not supported by LocalCluster", "ErrUnsupp")
+        raise HttpError(501, "tar.lz4 archives are not supported by LocalCluster", "ErrUnsupp")
     tobck = get_ci(val, "tobck")
     dst = (
         bck_from_json(tobck)
@@ -190,7 +190,7 @@ def start_archive(ctx: ClusterCtx, src: Bck, value: Any) -> Job:
         if explicit and not coer:
             gone = [n for n in names if ctx.store.head(src, n) is None]
             if gone:
-                raise AisError(404, _missing(ctx, src, gone[0]))
+                raise HttpError(404, _missing(ctx, src, gone[0]))
         kind = effective_cksum_type(ctx.store.bucket(dst).props)
         hasher = new_hasher(kind)
         tmp, out = ctx.store.temp_file("arch-")

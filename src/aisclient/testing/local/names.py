@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import AisError, bad_request
+from .errors import HttpError, bad_request
 
 _PROVIDERS = {"": "ais", "ais": "ais", "aws": "aws", "s3": "aws", "gcp": "gcp", "gs": "gcp"}
 _PROVIDERS.update({"azure": "azure", "az": "azure", "oci": "oci", "oc": "oci"})
@@ -126,4 +126,4 @@ def validate_object_name(name: str, *, allow_trailing_slash: bool = False) -> No
         if trailing or any(c in (".", "..") for c in comps) or name.startswith("~/"):
             bad = True
     if bad:
-        raise AisError(400, f'invalid object name "{name}"', "errInvalidPath")
+        raise HttpError(400, f'invalid object name "{name}"', "errInvalidPath")

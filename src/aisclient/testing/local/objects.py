@@ -8,8 +8,8 @@ from email.utils import formatdate
 from . import archives, writes
 from .common import invalid_action, lookup, read_actmsg, request_bck
 from .context import ClusterCtx, base36
-from .errors import ETL_UNSUPPORTED, AisError, bad_request, method_not_allowed, not_found
-from .httpd import Exchange
+from .errors import ETL_UNSUPPORTED, HttpError, bad_request, method_not_allowed, not_found
+from .httpd import ServerExchange
 from .names import Bck, validate_bucket_name, validate_object_name
 from .objhdrs import base_headers
 
@@ -32,11 +32,11 @@ _V2_PROPS = frozenset(
 )
 
 
-def obj_not_found(ex: Exchange, bck: Bck, obj: str) -> AisError:
+def obj_not_found(ex: ServerExchange, bck: Bck, obj: str) -> HttpError:
     return not_found(f"{ex.node.name}: {bck.cname(obj)} does not exist")
 
 
-def split_path(ex: Exchange) -> tuple[str, str]:
+def split_path(ex: ServerExchange) -> tuple[str, str]:
     """``/v1/objects/<bck>/<obj>`` → (bucket, object); the object may be empty."""
     parts = ex.path.split("/", 4)
     if len(parts) < 4 or not parts[3]:
@@ -47,7 +47,7 @@ def split_path(ex: Exchange) -> tuple[str, str]:
     return parts[3], _EMPTY_COMPONENTS.sub("/", obj).lstrip("/")
 
 
-def handle(ctx: ClusterCtx, ex: Exchange) -> None:
+def handle(ctx: ClusterCtx, ex: ServerExchange) -> None:
     bname, obj = split_path(ex)
     validate_bucket_name(bname)
     if ex.method not in ("GET", "HEAD") and not ex.has("pid"):
@@ -79,14 +79,14 @@ def handle(ctx: ClusterCtx, ex: Exchange) -> None:
 def parse_range(spec: str, size: int, bck: Bck, obj: str) -> tuple[int, int]:
     """``bytes=A-B`` → (offset, length); AIS statuses and messages on failure."""
     if not spec.startswith("bytes="):
-        raise AisError(416, f'read range "{spec}" is invalid (prefix)')
+        raise HttpError(416, f'read range "{spec}" is invalid (prefix)')
     ranges = spec[len("bytes=") :]
     if "," in ranges:
-        raise AisError(
+        raise HttpError(
             416, f"cannot multi-range read {bck.cname(obj)} - operation not supported", "ErrUnsupp"
         )
     first, dash, last = ranges.strip().partition("-")
-    unsatisfiable = AisError(
+    unsatisfiable = HttpError(
         416,
         f"size={size}: not satisfiable range [{ranges}]",
         "ErrRangeNotSatisfiable",
@@ -104,16 +104,16 @@ def parse_range(spec: str, size: int, bck: Bck, obj: str) -> tuple[int, int]:
         start = int(first)
         end = int(last) if last else size - 1
     except ValueError:
-        raise AisError(416, f'read range "{spec}" is invalid') from None
+        raise HttpError(416, f'read range "{spec}" is invalid') from None
     if start >= size:
         raise unsatisfiable
     if start < 0 or end < start:
-        raise AisError(416, f'read range "{spec}" is invalid')
+        raise HttpError(416, f'read range "{spec}" is invalid')
     end = min(end, size - 1)
     return start, end - start + 1
 
 
-def _arch_query(ex: Exchange) -> tuple[str, str, str]:
+def _arch_query(ex: ServerExchange) -> tuple[str, str, str]:
     archpath = ex.q("archpath")
     regx = ex.q("archregx")
     mode = ex.q("archmode")
@@ -132,9 +132,9 @@ def _arch_query(ex: Exchange) -> tuple[str, str, str]:
     return archpath, regx, mode
 
 
-def get(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def get(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     if ex.q("etl_name") or ex.q("etl_pipeline"):
-        raise AisError(501, ETL_UNSUPPORTED, "ErrUnsupp")
+        raise HttpError(501, ETL_UNSUPPORTED, "ErrUnsupp")
     archpath, regx, mode = _arch_query(ex)
     rng = ex.headers.get("Range")
     opened = ctx.store.open_read(bck, obj)
@@ -170,7 +170,7 @@ def get(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
 
 
 def _send_member(
-    ex: Exchange, arch: archives.ArchiveReader, bck: Bck, obj: str, archpath: str
+    ex: ServerExchange, arch: archives.ArchiveReader, bck: Bck, obj: str, archpath: str
 ) -> None:
     found = arch.open(archives.member_path(obj, archpath))
     if found is None:
@@ -183,7 +183,7 @@ def _send_member(
 
 
 def _send_matching(
-    ex: Exchange, arch: archives.ArchiveReader, bck: Bck, obj: str, regx: str, mode: str
+    ex: ServerExchange, arch: archives.ArchiveReader, bck: Bck, obj: str, regx: str, mode: str
 ) -> None:
     match = archives.matcher(regx, mode)
     names = [(n, s) for n, s in arch.members() if match(n)]
@@ -211,7 +211,7 @@ def _mountpath(ctx: ClusterCtx) -> str:
     return str(ctx.store.root / "b")
 
 
-def head(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def head(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     raw_props = ex.q("props")
     wanted = [p.strip() for p in raw_props.split(",") if p.strip()]
     for p in wanted:
@@ -272,10 +272,10 @@ def head(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
 # ---- DELETE / PATCH / POST ----------------------------------------------------
 
 
-def delete(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def delete(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     msg = read_actmsg(ex)
     if msg.action == "evict-listrange":
-        raise AisError(
+        raise HttpError(
             400, f"evict-listrange: expecting remote bucket (have {bck.cname()})", "ErrNotRemoteBck"
         )
     if ex.q("uploadId") or msg.action == "mpt-abort":
@@ -284,11 +284,11 @@ def delete(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
     if msg.action:
         raise invalid_action(msg.action)
     if not ctx.store.delete(bck, obj):
-        raise AisError(404, f"{bck.cname(obj)} doesn't exist")
+        raise HttpError(404, f"{bck.cname(obj)} doesn't exist")
     ex.respond(200)
 
 
-def patch(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def patch(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     msg = read_actmsg(ex)
     value = msg.value
     if value is None:
@@ -308,7 +308,7 @@ def patch(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
     ex.respond(200)
 
 
-def post(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def post(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     msg = read_actmsg(ex)
     if msg.action == "rename-obj":
         new = msg.name

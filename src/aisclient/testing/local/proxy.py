@@ -8,15 +8,15 @@ from . import batch, buckets, clusterapi, writes
 from .common import Handler, V1Router, invalid_action, lookup, read_actmsg, request_bck
 from .common import invalid_uri as invalid_uri
 from .context import ClusterCtx
-from .errors import ETL_UNSUPPORTED, AisError, bad_request
-from .httpd import Exchange
+from .errors import ETL_UNSUPPORTED, HttpError, bad_request
+from .httpd import ServerExchange
 from .names import validate_bucket_name, validate_object_name
 from .objects import split_path
 
 _OBJ_POST = {"rename-obj", "check-lock", "mpt-upload", "mpt-complete"}
 
 
-def objects(ctx: ClusterCtx, ex: Exchange) -> None:
+def objects(ctx: ClusterCtx, ex: ServerExchange) -> None:
     bname, obj = split_path(ex)
     validate_bucket_name(bname)
     bck = request_bck(ex, bname)
@@ -26,7 +26,7 @@ def objects(ctx: ClusterCtx, ex: Exchange) -> None:
         lookup(ctx, ex, bck)
         msg = read_actmsg(ex)
         if msg.action == "blob-download":
-            raise AisError(
+            raise HttpError(
                 400,
                 f"blob-download: expecting remote bucket (have {bck.cname()})",
                 "ErrNotRemoteBck",
@@ -38,7 +38,7 @@ def objects(ctx: ClusterCtx, ex: Exchange) -> None:
     validate_object_name(obj, allow_trailing_slash=ex.method == "HEAD")
     lookup(ctx, ex, bck)
     if ex.method == "PUT" and ex.has("object_to") and (ex.q("etl_name") or ex.q("etl_pipeline")):
-        raise AisError(501, ETL_UNSUPPORTED, "ErrUnsupp")
+        raise HttpError(501, ETL_UNSUPPORTED, "ErrUnsupp")
     if ex.method == "POST":
         msg = read_actmsg(ex)
         if msg.action not in _OBJ_POST:

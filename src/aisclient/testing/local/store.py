@@ -17,13 +17,12 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from . import props as bprops
-from .errors import AisError, not_found
+from .errors import HttpError, not_found
 from .names import Bck
 
 CHUNK = 1 << 20
@@ -108,7 +107,7 @@ class BucketState:
         self._sorted = None
 
 
-def bucket_not_found(bck: Bck) -> AisError:
+def bucket_not_found(bck: Bck) -> HttpError:
     if bck.ns_uuid:
         return not_found(f'remote bucket "{bck.cname()}" does not exist', "ErrRemoteBckNotFound")
     return not_found(f'bucket "{bck.cname()}" does not exist', "ErrBckNotFound")
@@ -210,7 +209,7 @@ class Store:
     ) -> BucketState:
         with self.lock:
             if bck in self._buckets:
-                raise AisError(
+                raise HttpError(
                     409, f'bucket "{bck.cname()}" already exists', "ErrBucketAlreadyExists"
                 )
             bid = self._next_bid
@@ -242,7 +241,7 @@ class Store:
         with self.lock:
             state = self.bucket(src)
             if dst in self._buckets:
-                raise AisError(
+                raise HttpError(
                     400, f'bucket "{dst.cname()}" already exists', "ErrBucketAlreadyExists"
                 )
             del self._buckets[src]
@@ -298,7 +297,7 @@ class Store:
         with self.lock:
             try:
                 state = self.bucket(bck)
-            except AisError:
+            except HttpError:
                 tmp.unlink(missing_ok=True)
                 raise
             path = self.data_path(state, name)
@@ -391,14 +390,3 @@ def copy_stream(src: BinaryIO, dst: BinaryIO, hasher: Hasher | None, limit: int 
             hasher.update(data)
         total += len(data)
     return total
-
-
-def iter_file(f: BinaryIO, offset: int, length: int) -> Iterator[bytes]:
-    f.seek(offset)
-    left = length
-    while left > 0:
-        data = f.read(min(CHUNK, left))
-        if not data:
-            break
-        left -= len(data)
-        yield data

@@ -7,12 +7,12 @@ from typing import ClassVar
 from . import batch, clusterapi, objects
 from .common import Handler, V1Router
 from .context import ClusterCtx
-from .errors import AisError
-from .httpd import Exchange
+from .errors import HttpError
+from .httpd import ServerExchange
 
 
-def _proxy_only(ctx: ClusterCtx, ex: Exchange) -> None:
-    raise AisError(400, f"{ex.node.name}: {ex.method} {ex.path} must be sent to a proxy")
+def _proxy_only(ctx: ClusterCtx, ex: ServerExchange) -> None:
+    raise HttpError(400, f"{ex.node.name}: {ex.method} {ex.path} must be sent to a proxy")
 
 
 class TargetRouter(V1Router):

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import AisError
+from .errors import HttpError
 
 _PRINTF = re.compile(r"%(?:0(\d+))?d")
 _EXPAND_LIMIT = 200_000
@@ -79,17 +79,17 @@ class Template:
         )
 
 
-def _invalid(kind: str, text: str, why: str = "") -> AisError:
+def _invalid(kind: str, text: str, why: str = "") -> HttpError:
     example = {"bash": "prefix-{0001..0010..1}-suffix'", "fmt": "prefix-%06d-suffix"}[kind]
     detail = f": {why}" if why else f" (expecting e.g. '{example})"
-    return AisError(400, f"invalid '{kind}' template \"{text}\"{detail}", "errTemplateInvalid")
+    return HttpError(400, f"invalid '{kind}' template \"{text}\"{detail}", "errTemplateInvalid")
 
 
 def _number(raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise AisError(
+        raise HttpError(
             400, f'strconv.ParseInt: parsing "{raw}": invalid syntax', "NumError"
         ) from None
 

@@ -12,23 +12,23 @@ from typing import Any
 from . import props as bprops
 from .common import lookup
 from .context import ClusterCtx, short_id
-from .errors import ETL_UNSUPPORTED, AisError, bad_request, not_found
-from .httpd import Exchange
+from .errors import ETL_UNSUPPORTED, HttpError, bad_request, not_found
+from .httpd import ServerExchange
 from .names import Bck, parse_uname, validate_object_name
 from .objhdrs import base_headers
 from .store import CHUNK, Hasher, ObjMeta, copy_stream, effective_cksum_type, new_hasher
 from .uploads import AppendWork, MptUpload
 
 
-def bad_cksum(kind: str, given: str, computed: str, bck: Bck, obj: str) -> AisError:
-    return AisError(
+def bad_cksum(kind: str, given: str, computed: str, bck: Bck, obj: str) -> HttpError:
+    return HttpError(
         500,
         f"BAD DATA CHECKSUM: {kind}({given} != {computed}) (context: {bck.cname(obj)})",
         "ErrBadCksum",
     )
 
 
-def put_dispatch(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def put_dispatch(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     if ex.has("append_type") or ex.q("append_handle"):
         append(ctx, ex, bck, obj)
     elif ex.q("uploadId"):
@@ -36,7 +36,7 @@ def put_dispatch(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
     elif ex.has("object_to"):
         copy_object(ctx, ex, bck, obj)
     elif ex.q("archpath"):
-        raise AisError(
+        raise HttpError(
             501,
             "append-to-archive (PUT with archpath) is not supported by LocalCluster",
             "ErrUnsupp",
@@ -45,7 +45,7 @@ def put_dispatch(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
         put(ctx, ex, bck, obj)
 
 
-def _client_cksum(ex: Exchange) -> tuple[str, str]:
+def _client_cksum(ex: ServerExchange) -> tuple[str, str]:
     kind = (ex.headers.get("Ais-Checksum-Type") or "").strip()
     value = (ex.headers.get("Ais-Checksum-Value") or "").strip()
     if kind and kind not in bprops.CKSUM_TYPES:
@@ -55,7 +55,7 @@ def _client_cksum(ex: Exchange) -> tuple[str, str]:
     return kind, value
 
 
-def _custom_md(ex: Exchange) -> dict[str, str]:
+def _custom_md(ex: ServerExchange) -> dict[str, str]:
     out: dict[str, str] = {}
     # one entry per header line; like AIS, a folded "a=1, b=2" line is one entry ("a")
     for line in ex.headers.get_all("Ais-Custom-Md") or []:
@@ -65,7 +65,7 @@ def _custom_md(ex: Exchange) -> dict[str, str]:
     return out
 
 
-def receive(ctx: ClusterCtx, ex: Exchange, hashers: list[Hasher]) -> tuple[Path, int]:
+def receive(ctx: ClusterCtx, ex: ServerExchange, hashers: list[Hasher]) -> tuple[Path, int]:
     """Stream the request body into a temp file, updating ``hashers``."""
     path, f = ctx.store.temp_file()
     size = 0
@@ -85,7 +85,7 @@ def receive(ctx: ClusterCtx, ex: Exchange, hashers: list[Hasher]) -> tuple[Path,
     return path, size
 
 
-def put(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def put(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     state = lookup(ctx, ex, bck)
     kind = effective_cksum_type(state.props)
     ctype, cvalue = _client_cksum(ex)
@@ -136,7 +136,7 @@ def _parse_handle(ctx: ClusterCtx, handle: str, bck: Bck, obj: str) -> AppendWor
     return work
 
 
-def append(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def append(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     op = ex.q("append_type") or "append"
     handle = ex.q("append_handle")
     if op not in ("append", "flush"):
@@ -194,9 +194,9 @@ def append(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
 # ---- copy (object_to) ----------------------------------------------------------
 
 
-def copy_object(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def copy_object(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     if ex.q("etl_name") or ex.q("etl_pipeline"):
-        raise AisError(501, ETL_UNSUPPORTED, "ErrUnsupp")
+        raise HttpError(501, ETL_UNSUPPORTED, "ErrUnsupp")
     to = ex.q("object_to")
     dst, dst_obj = parse_uname(to)
     if not dst_obj:
@@ -238,7 +238,7 @@ def _upload(ctx: ClusterCtx, upload_id: str, bck: Bck, obj: str) -> MptUpload:
     return up
 
 
-def mpt_create(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def mpt_create(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     upload_id = short_id()
     directory = ctx.store.tmp / f"mpt-{upload_id}"
     directory.mkdir()
@@ -247,7 +247,7 @@ def mpt_create(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
     ex.respond_text(upload_id)
 
 
-def mpt_part(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def mpt_part(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     upload_id = ex.q("uploadId")
     raw = ex.q("partNumber")
     try:
@@ -266,7 +266,7 @@ def mpt_part(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
     ex.respond(200)
 
 
-def mpt_complete(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str, value: Any) -> None:
+def mpt_complete(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str, value: Any) -> None:
     up = _upload(ctx, ex.q("uploadId"), bck, obj)
     if not isinstance(value, list) or not value:
         raise bad_request(f"o[{bck.name}/{obj}(-)]: invalid list of completed parts")
@@ -293,7 +293,7 @@ def mpt_complete(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str, value: Any) 
     ex.respond(200)
 
 
-def mpt_abort(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
+def mpt_abort(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, obj: str) -> None:
     up = _upload(ctx, ex.q("uploadId"), bck, obj)
     with ctx.uploads.lock:
         ctx.uploads.mpt.pop(up.id, None)
@@ -304,7 +304,7 @@ def mpt_abort(ctx: ClusterCtx, ex: Exchange, bck: Bck, obj: str) -> None:
 # ---- promote (files on the "target's" filesystem → objects) -------------------------
 
 
-def promote(ctx: ClusterCtx, ex: Exchange, bck: Bck, name: str, value: Any) -> None:
+def promote(ctx: ClusterCtx, ex: ServerExchange, bck: Bck, name: str, value: Any) -> None:
     """Synchronous promote; like AIS with one target, the reply has an empty body."""
     args = value if isinstance(value, dict) else {}
     src = str(args.get("src") or "")
@@ -315,11 +315,11 @@ def promote(ctx: ClusterCtx, ex: Exchange, bck: Bck, name: str, value: Any) -> N
     path = Path(src)
     inside = path.is_absolute() and (path == root or root in path.parents)
     if not inside or any(part in (".", "..") for part in src.split("/")):
-        raise AisError(
+        raise HttpError(
             400, f'invalid promote source "{src}": must be under {root}', "errInvalidPromoteSource"
         )
     if not path.exists():
-        raise AisError(404, f"stat {src}: no such file or directory", "PathError")
+        raise HttpError(404, f"stat {src}: no such file or directory", "PathError")
     obj = str(args.get("obj") or "")
     overwrite = bool(args.get("ovw"))
     if path.is_file():
