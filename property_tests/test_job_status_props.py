@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisclient import Client
+from aisclient.clock import Clock
 from aisclient.errors import Timeout
 from aisclient.job import Job, WaitResult
 from aisclient.models._convert import structure
@@ -16,7 +17,6 @@ from aisclient.models.job import AggregatedJobSnap, JobStatus
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse, Response
 from aisclient.transport.mock import MockTransport
-from aisclient.wait import Clock
 
 int64 = st.integers(0, (1 << 63) - 1)
 
@@ -150,7 +150,7 @@ def test_idle_wait_ends_exactly_where_the_reference_says(states: list[str]) -> N
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    clock = Clock(sleep=sleep, now=lambda: now[0])
+    clock = Clock(sleep=sleep, monotonic=lambda: now[0])
     client = Client("http://ais.invalid", transport=MockTransport(handle))
     job = Job(client, "j1", "copy-listrange", clock=clock)
     # the server keeps answering with the last scripted state

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisclient import Client
+from aisclient.content_stream import parse_byte_range
 from aisclient.errors import IncompleteBodyError, ObjectFileReaderMaxResumeError
-from aisclient.obj_reader import parse_byte_range
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse, Headers, Response
 from aisclient.transport.mock import MockTransport

@@ -20,6 +20,7 @@ from aisclient.errors import (
 )
 from aisclient.models.bucket import BucketEntry, decode_bucket_list, decode_bucket_props
 from aisclient.ops import bucket as ops
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse, Response
@@ -188,16 +189,22 @@ def test_rename_updates_local_name(client: Client, stub: StubTransport) -> None:
 def test_copy_and_transform_return_job_ids(client: Client, stub: StubTransport) -> None:
     src, dst = client.bucket("b"), client.bucket("d")
     stub.expect(
-        ops.copy_bucket(REF, dst.ref, prefix_filter="p", num_workers=2), BytesResponse(200, b"c1")
+        ops.copy_bucket(REF, dst.ref, CopyOptions(prefix="p", num_workers=2)),
+        BytesResponse(200, b"c1"),
     )
     assert src.copy(dst, prefix_filter="p", num_workers=2) == "c1"
     stub.expect(
-        ops.transform_bucket(REF, dst.ref, "etl-a1", etl_pipeline=["etl-b2"]),
+        ops.transform_bucket(REF, dst.ref, EtlStage("etl-a1", pipeline=["etl-b2"])),
         BytesResponse(200, b"t1"),
     )
     assert src.transform("etl-a1", dst, etl_pipeline=["etl-b2"]) == "t1"
     stub.expect(
-        ops.transform_bucket(REF, REF, "etl-a1", dry_run=True, cont_on_err=True, num_workers=None),
+        ops.transform_bucket(
+            REF,
+            REF,
+            EtlStage("etl-a1"),
+            CopyOptions(dry_run=True, continue_on_error=True, num_workers=None),
+        ),
         BytesResponse(200, b"i1"),
     )
     assert src.inspect("etl-a1") == "i1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aisclient.ops import bucket as ops
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.request import render_url
 
@@ -128,7 +129,7 @@ def test_info_prefix_in_path_only_on_first_request() -> None:
 
 
 def test_copy_bucket_matches_spec_example() -> None:
-    request = ops.copy_bucket(SRC, DST, prefix_filter="img/")
+    request = ops.copy_bucket(SRC, DST, CopyOptions(prefix="img/"))
     assert request.method == "POST"
     assert request.query == (("provider", "ais"), ("bck_to", "ais/@#/dst/"))
     assert request.json == {
@@ -150,13 +151,15 @@ def test_copy_bucket_optional_fields() -> None:
     request = ops.copy_bucket(
         SRC,
         BucketRef("dst", "gcp"),
-        ext={"jpg": "png"},
-        num_workers=4,
-        cont_on_err=True,
-        dry_run=True,
-        force=True,
-        latest=True,
-        sync=True,
+        CopyOptions(
+            ext={"jpg": "png"},
+            num_workers=4,
+            continue_on_error=True,
+            dry_run=True,
+            force=True,
+            latest=True,
+            sync=True,
+        ),
     )
     value = request.json["value"]
     assert value["ext"] == {"jpg": "png"}
@@ -165,20 +168,17 @@ def test_copy_bucket_optional_fields() -> None:
     assert value["dry_run"] and value["force"] and value["latest-ver"] and value["synchronize"]
     assert request.query_value("bck_to") == "gcp/@#/dst/"
     with pytest.raises(ValueError, match="prepend"):
-        ops.copy_bucket(SRC, DST, prepend="x/", sync=True)
+        ops.copy_bucket(SRC, DST, CopyOptions(prepend="x/", sync=True))
 
 
 def test_transform_bucket_matches_etl_spec_example() -> None:
     request = ops.transform_bucket(
         SRC,
         BucketRef("dst", "aws"),
-        "my-etl1",
-        prefix_filter="a/",
-        prepend="x-",
-        ext={"jpg": "png"},
-        num_workers=4,
-        cont_on_err=True,
-        etl_pipeline=["etl-two2"],
+        EtlStage("my-etl1", pipeline=["etl-two2"]),
+        CopyOptions(
+            prefix="a/", prepend="x-", ext={"jpg": "png"}, num_workers=4, continue_on_error=True
+        ),
     )
     assert request.query == (("provider", "ais"), ("bck_to", "aws/@#/dst/"))
     assert request.json == {
@@ -202,12 +202,12 @@ def test_transform_bucket_matches_etl_spec_example() -> None:
 
 
 def test_transform_pipeline_null_when_unused() -> None:
-    value = ops.transform_bucket(SRC, DST, "etl-one1", timeout="1m").json["value"]
+    value = ops.transform_bucket(SRC, DST, EtlStage("etl-one1", timeout="1m")).json["value"]
     assert value["pipeline"] is None
     assert value["request_timeout"] == "1m"
     assert "coer" not in value and "num-workers" not in value and "ext" not in value
     with pytest.raises(ValueError):
-        ops.transform_bucket(SRC, DST, "")
+        ops.transform_bucket(SRC, DST, EtlStage(""))
 
 
 def test_rename_and_evict() -> None:

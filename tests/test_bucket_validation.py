@@ -10,6 +10,7 @@ import pytest
 from aisclient import Client
 from aisclient.enums import ListObjectFlag
 from aisclient.ops import bucket as ops
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import BucketRef
 from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import StubTransport
@@ -88,7 +89,9 @@ def test_copy_workers_and_ext_are_checked(client: Client, stub: StubTransport) -
 
 def test_serial_workers_and_an_ext_map_are_sent() -> None:
     # -1 is the API's "serial" value (not an error); ext goes out as given.
-    value = ops.copy_bucket(BucketRef("s"), BucketRef("d"), num_workers=-1, ext={"a": "b"}).json
+    value = ops.copy_bucket(
+        BucketRef("s"), BucketRef("d"), CopyOptions(num_workers=-1, ext={"a": "b"})
+    ).json
     assert value["value"]["num-workers"] == -1 and value["value"]["ext"] == {"a": "b"}
 
 
@@ -118,7 +121,7 @@ def test_transform_timeout_and_pipeline_shape(client: Client, stub: StubTranspor
 def test_valid_calls_still_send(client: Client, stub: StubTransport) -> None:
     src, dst = client.bucket("src"), client.bucket("dst")
     stub.expect(
-        ops.transform_bucket(src.ref, dst.ref, "my-etl", etl_pipeline=["next-etl"]),
+        ops.transform_bucket(src.ref, dst.ref, EtlStage("my-etl", pipeline=["next-etl"])),
         BytesResponse(200, b"job-1"),
     )
     assert src.transform("my-etl", dst, etl_pipeline=["next-etl"]) == "job-1"

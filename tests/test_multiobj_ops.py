@@ -6,8 +6,10 @@ import pytest
 
 from aisclient.errors import InvalidBckProvider
 from aisclient.ops import multiobj as ops
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import BucketRef, Namespace, Provider
 from aisclient.request import render_url
+from aisclient.session import decode_job_ids
 
 SRC = BucketRef("src")
 DST = BucketRef("dst")
@@ -81,7 +83,7 @@ def test_prefetch_validation() -> None:
 
 
 def test_copy_spec_example() -> None:
-    req = ops.copy_objects(SRC, NAMES, DST, prepend="cp/")
+    req = ops.copy_objects(SRC, NAMES, DST, CopyOptions(prepend="cp/"))
     assert req.method == "POST" and req.path == ("buckets", "src")
     assert req.query == (("provider", "ais"),)  # no bck_to: the destination is in the body
     assert req.json == {
@@ -107,13 +109,15 @@ def test_copy_all_options() -> None:
         SRC,
         TEMPLATE,
         BucketRef("d", "ais", Namespace("u", "n")),
-        prefix="p/",
-        continue_on_error=True,
-        dry_run=True,
-        force=True,
-        latest=True,
-        sync=True,
-        num_workers=4,
+        CopyOptions(
+            prefix="p/",
+            continue_on_error=True,
+            dry_run=True,
+            force=True,
+            latest=True,
+            sync=True,
+            num_workers=4,
+        ),
     )
     value = req.json["value"]
     assert value["prefix"] == "p/"
@@ -129,12 +133,16 @@ def test_copy_all_options() -> None:
 
 def test_copy_prepend_with_sync_is_rejected_before_sending() -> None:
     with pytest.raises(ValueError, match="prepend"):
-        ops.copy_objects(SRC, NAMES, DST, prepend="x/", sync=True)
+        ops.copy_objects(SRC, NAMES, DST, CopyOptions(prepend="x/", sync=True))
 
 
 def test_transform_fields() -> None:
     req = ops.transform_objects(
-        SRC, NAMES, DST, "my-etl", ext={"jpg": "png"}, etl_pipeline=["second-etl"]
+        SRC,
+        NAMES,
+        DST,
+        EtlStage("my-etl", pipeline=["second-etl"]),
+        CopyOptions(ext={"jpg": "png"}),
     )
     value = req.json["value"]
     assert req.json["action"] == "etl-listrange"
@@ -144,11 +152,13 @@ def test_transform_fields() -> None:
     assert value["ext"] == {"jpg": "png"}
     assert value["tobck"]["name"] == "dst"
     assert (
-        ops.transform_objects(SRC, NAMES, DST, "etl-one1", timeout="30s").json["value"]["pipeline"]
+        ops.transform_objects(SRC, NAMES, DST, EtlStage("etl-one1", timeout="30s")).json["value"][
+            "pipeline"
+        ]
         is None
     )
     with pytest.raises(ValueError, match="ETL name"):
-        ops.transform_objects(SRC, NAMES, DST, "")
+        ops.transform_objects(SRC, NAMES, DST, EtlStage(""))
 
 
 def test_archive_spec_example() -> None:
@@ -238,5 +248,5 @@ def test_bad_selections(selection: dict[str, object]) -> None:
         ("", []),
     ],
 )
-def test_parse_job_ids(text: str, ids: list[str]) -> None:
-    assert ops.parse_job_ids(text) == ids
+def test_decode_job_ids(text: str, ids: list[str]) -> None:
+    assert decode_job_ids(text) == ids

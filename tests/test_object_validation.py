@@ -141,7 +141,7 @@ def test_copy_etl_must_be_an_etl_config(client: Client) -> None:
             {"blob_download_config": ArchiveConfig(archpath="f")},
             "blob_download_config must be a BlobDownloadConfig",
         ),
-        ({"etl": "x"}, "etl must be a ETLConfig"),
+        ({"etl": "x"}, "etl must be an ETLConfig"),
         ({"chunk_size": "1"}, "chunk_size must be an int"),
         ({"chunk_size": 1.5}, "chunk_size must be an int"),
         ({"num_workers": "4"}, "num_workers must be an int"),

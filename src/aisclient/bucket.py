@@ -31,7 +31,9 @@ from aisclient.models.bucket import (
 )
 from aisclient.obj import Object
 from aisclient.ops import bucket as bck_ops
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import BucketRef, Namespace, Provider, as_bucket_ref
+from aisclient.session import decode_job_id
 from aisclient.transport.base import Headers
 
 if TYPE_CHECKING:
@@ -250,7 +252,7 @@ class Bucket:
         """Rename this ais:// bucket (a job); this handle takes the new name at once."""
         self._require_ais("rename")
         to_ref = BucketRef(to_bck_name, self.provider, self.namespace)
-        job_id = self._send(bck_ops.rename_bucket(self._ref, to_ref)).text
+        job_id = self.client.send_job_id(bck_ops.rename_bucket(self._ref, to_ref))
         self._ref = to_ref
         return job_id
 
@@ -279,7 +281,7 @@ class Bucket:
             )
             if response.status != 202:
                 raise UnexpectedHTTPStatusCode([202], response.status)
-            uuid = response.text.strip().strip('"')
+            uuid = decode_job_id(response.text, "a bucket summary")
         pause = 0.2
         while True:
             response = self._send(
@@ -350,20 +352,11 @@ class Bucket:
         cont_on_err: bool = False,
     ) -> str:
         """Copy this bucket's objects into ``to_bck`` (created if missing); returns job ID."""
-        request = bck_ops.copy_bucket(
-            self._ref,
-            as_bucket_ref(to_bck, "to_bck"),
-            prefix_filter=prefix_filter,
-            prepend=prepend,
-            ext=ext,
-            dry_run=dry_run,
-            force=force,
-            latest=latest,
-            sync=sync,
-            num_workers=num_workers,
-            cont_on_err=cont_on_err,
+        options = CopyOptions(
+            prefix_filter, prepend, ext, dry_run, force, latest, sync, num_workers, cont_on_err
         )
-        return self._send(request).text
+        request = bck_ops.copy_bucket(self._ref, as_bucket_ref(to_bck, "to_bck"), options)
+        return self.client.send_job_id(request)
 
     def transform(
         self,
@@ -382,23 +375,12 @@ class Bucket:
         etl_pipeline: Sequence[str] | None = None,
     ) -> str:
         """Run an ETL over this bucket into ``to_bck`` (offline transform); returns job ID."""
-        request = bck_ops.transform_bucket(
-            self._ref,
-            as_bucket_ref(to_bck, "to_bck"),
-            etl_name,
-            timeout=timeout,
-            prefix_filter=prefix_filter,
-            prepend=prepend,
-            ext=ext,
-            force=force,
-            dry_run=dry_run,
-            latest=latest,
-            sync=sync,
-            num_workers=num_workers,
-            cont_on_err=cont_on_err,
-            etl_pipeline=etl_pipeline,
+        etl = EtlStage(etl_name, timeout, etl_pipeline)  # first: a bad name sends nothing
+        options = CopyOptions(
+            prefix_filter, prepend, ext, dry_run, force, latest, sync, num_workers, cont_on_err
         )
-        return self._send(request).text
+        request = bck_ops.transform_bucket(self._ref, as_bucket_ref(to_bck, "to_bck"), etl, options)
+        return self.client.send_job_id(request)
 
     def inspect(
         self,

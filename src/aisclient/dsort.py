@@ -106,15 +106,15 @@ class Dsort:
                 f"not {type(spec).__name__}"
             )
         try:
-            job_id = self._client.send_text(ops.start(body))
+            job_id = self._client.send_job_id(ops.start(body))
         except APIRequestError as err:
             if not _needs_dsorter_type(err, body):
                 raise
             # Some servers (seen with aisnode v1.5.0) fail while choosing the dsorter, before
             # any target has the job; naming the dsorter skips that step, so a resend is safe.
             log.warning("dSort start: server could not pick a dsorter; using %s", FALLBACK_DSORTER)
-            job_id = self._client.send_text(ops.start({**body, "dsorter_type": FALLBACK_DSORTER}))
-        self._dsort_id = job_id.strip()
+            job_id = self._client.send_job_id(ops.start({**body, "dsorter_type": FALLBACK_DSORTER}))
+        self._dsort_id = job_id
         return self._dsort_id
 
     def abort(self) -> None:

@@ -75,4 +75,10 @@ class ETLConfig:
 
 
 def etl_pairs(etl: ETLConfig | None) -> Pairs:
-    return () if etl is None else etl.query_pairs()
+    """The query pairs of an inline ETL (none for ``None``): the one encoder every GET, copy
+    and URL uses."""
+    if etl is None:
+        return ()
+    if not isinstance(etl, ETLConfig):
+        raise TypeError(f"etl must be an ETLConfig, not {type(etl).__name__}")
+    return etl.query_pairs()

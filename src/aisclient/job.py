@@ -149,7 +149,7 @@ class Job:
         refs = [as_bucket_ref(b) for b in buckets or []]
         self._check_startable(daemon_id, refs)
         request = ops.start_job(self._job_kind, daemon_id=daemon_id, force=force, buckets=refs)
-        job_id = self._client.send_text(request).strip().strip('"')
+        job_id = self._client.send_job_id(request)
         if job_id:
             self._job_id = job_id
         return job_id

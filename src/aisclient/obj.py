@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from aisclient.content_stream import parse_byte_range
 from aisclient.direct import DirectRoute
 from aisclient.errors import APIRequestError
+from aisclient.etl_config import etl_pairs
 from aisclient.models.object import ObjectProps
 from aisclient.obj_reader import ObjectReader
 from aisclient.obj_writer import ObjectWriter
@@ -102,8 +103,7 @@ class Object:
         ``get_url`` does (a Python repr).
         """
         query: Pairs = (("archpath", archpath),) if archpath else ()
-        if etl is not None:
-            query += etl.query_pairs()
+        query += etl_pairs(etl)
         return object_url(self._client.endpoint, self._bucket, self._name, query)
 
     # -- properties --------------------------------------------------------------------------
@@ -295,7 +295,7 @@ class Object:
             blob_threshold=blob_threshold,
             num_workers=num_workers,
         )
-        return self._client.send(request).text
+        return self._client.send_job_id(request)
 
     def blob_download(
         self,
@@ -312,4 +312,4 @@ class Object:
             num_workers=num_workers,
             latest=latest,
         )
-        return self._client.send(request).text
+        return self._client.send_job_id(request)

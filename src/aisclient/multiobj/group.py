@@ -5,29 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from aisclient.etl_config import etl_pairs
 from aisclient.multiobj.collection import ObjectCollection, ObjectNames, ObjectRange, ObjectTemplate
 from aisclient.ops import multiobj as ops
 from aisclient.ops._common import object_url
+from aisclient.ops.copy import CopyOptions, EtlStage
 from aisclient.provider import as_bucket_ref
 from aisclient.request import Request
 
 if TYPE_CHECKING:
     from aisclient.session import Session
-
-
-def _etl_pairs(etl: Any) -> tuple[tuple[str, str], ...]:
-    """Query pairs of an inline-ETL selection (an ``ETLConfig``)."""
-    if etl is None:
-        return ()
-    pairs = getattr(etl, "query_pairs", None)
-    if callable(pairs):
-        return tuple((str(k), str(v)) for k, v in pairs())
-    update = getattr(etl, "update_qparams", None)
-    if not callable(update):
-        raise TypeError(f"etl must be an ETLConfig, not {type(etl).__name__}")
-    params: dict[str, str] = {}
-    update(params)
-    return tuple((str(k), str(v)) for k, v in params.items())
 
 
 def _pipeline_names(pipeline: Sequence[Any] | None) -> list[str] | None:
@@ -97,7 +84,7 @@ class ObjectGroup:
         return f"ObjectGroup({self._ref}, {self._collection!r})"
 
     def _start(self, request: Request) -> str:
-        return self.client.send_text(request).strip().strip('"')
+        return self.client.send_job_id(request)
 
     # -- jobs -----------------------------------------------------------------------------
 
@@ -141,20 +128,20 @@ class ObjectGroup:
         prefix: str = "",
     ) -> list[str]:
         """Copy the selection into ``to_bck``; returns the job ids (the server may run several)."""
-        request = ops.copy_objects(
-            self._ref,
-            self.selection,
-            as_bucket_ref(to_bck, "to_bck"),
+        options = CopyOptions(
             prefix=prefix,
             prepend=prepend,
-            continue_on_error=continue_on_error,
             dry_run=dry_run,
             force=force,
             latest=latest,
             sync=sync,
             num_workers=num_workers,
+            continue_on_error=continue_on_error,
         )
-        return ops.parse_job_ids(self.client.send_text(request))
+        request = ops.copy_objects(
+            self._ref, self.selection, as_bucket_ref(to_bck, "to_bck"), options
+        )
+        return self.client.send_job_ids(request)
 
     def transform(
         self,
@@ -172,21 +159,19 @@ class ObjectGroup:
         etl_pipeline: Sequence[Any] | None = None,
     ) -> str:
         """Run ETL ``etl_name`` over the selection, writing into ``to_bck``; returns the job id."""
-        request = ops.transform_objects(
-            self._ref,
-            self.selection,
-            as_bucket_ref(to_bck, "to_bck"),
-            etl_name,
-            timeout=timeout,
+        etl = EtlStage(etl_name, timeout, _pipeline_names(etl_pipeline))
+        options = CopyOptions(
             prepend=prepend,
             ext=ext,
-            continue_on_error=continue_on_error,
             dry_run=dry_run,
             force=force,
             latest=latest,
             sync=sync,
             num_workers=num_workers,
-            etl_pipeline=_pipeline_names(etl_pipeline),
+            continue_on_error=continue_on_error,
+        )
+        request = ops.transform_objects(
+            self._ref, self.selection, as_bucket_ref(to_bck, "to_bck"), etl, options
         )
         return self._start(request)
 
@@ -234,7 +219,7 @@ class ObjectGroup:
             allow_append=allow_append,
             continue_on_err=continue_on_err,
         )
-        return ops.parse_job_ids(self.client.send_text(request))
+        return self.client.send_job_ids(request)
 
     # -- names, objects and URLs (client side) -----------------------------------------
 
@@ -249,7 +234,7 @@ class ObjectGroup:
     def list_urls(self, prefix: str = "", etl: Any = None) -> Iterable[str]:
         """Full object URLs of the selection (``prefix`` is ignored, as in the official SDK)."""
         base = self.client.endpoint
-        query = _etl_pairs(etl)
+        query = etl_pairs(etl)
         for name in self._collection:
             yield object_url(base, self._ref, name, query)
 

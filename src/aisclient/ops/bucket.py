@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from aisclient.enums import FLTPresence
 from aisclient.ops._common import (
     action_body,
     bucket_path,
-    ext_value,
     flag,
-    num_workers_value,
 )
+from aisclient.ops.copy import DEFAULT_COPY, CopyOptions, EtlStage
 from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
-from aisclient.ops.etl import validate_etl_name
 from aisclient.provider import BucketRef
 from aisclient.request import Request
 from aisclient.validators import check_int, check_str
@@ -159,144 +157,42 @@ def info(
     return Request("HEAD", path, query=query)
 
 
-def copy_fields(
-    *, prefix: str, prepend: str, dry_run: bool, force: bool, latest: bool, sync: bool
-) -> dict[str, Any]:
-    """The copy fields of every copy/transform message, bucket (TCB) or multi-object (TCO)."""
-    if prepend and sync:
-        raise ValueError("prepend cannot be combined with sync (the server rejects it)")
-    return {
-        "prefix": prefix,
-        "prepend": prepend,
-        "dry_run": bool(dry_run),
-        "force": bool(force),
-        "latest-ver": bool(latest),
-        "synchronize": bool(sync),
-    }
-
-
-def etl_fields(etl_name: str, timeout: str, pipeline: Sequence[str] | None) -> dict[str, Any]:
-    """The transform fields that follow the copy fields (``pipeline`` is ``null`` when unused).
-
-    Every ETL name (the transform's and the pipeline's) must pass ``validate_etl_name``.
-    """
-    validate_etl_name(etl_name)
-    if not isinstance(timeout, str) or not timeout:
-        raise ValueError(f"timeout must be a Go duration string such as '5m', not {timeout!r}")
-    if pipeline is not None:
-        if isinstance(pipeline, str):
-            raise TypeError("etl_pipeline must be a list of ETL names, not a single str")
-        for name in pipeline:
-            validate_etl_name(name)
-    return {
-        "id": etl_name,
-        "request_timeout": timeout,
-        "pipeline": list(pipeline) if pipeline else None,
-    }
-
-
-def _tcb_value(
-    *,
-    prefix_filter: str,
-    prepend: str,
-    ext: Mapping[str, str] | None,
-    dry_run: bool,
-    force: bool,
-    latest: bool,
-    sync: bool,
-    num_workers: int | None,
-    cont_on_err: bool,
-) -> dict[str, Any]:
-    # The copy fields go last on the wire but are checked before anything else.
-    fields = copy_fields(
-        prefix=prefix_filter,
-        prepend=prepend,
-        dry_run=dry_run,
-        force=force,
-        latest=latest,
-        sync=sync,
-    )
+def _tcb_value(options: CopyOptions) -> dict[str, Any]:
+    """A bucket copy's message: ``ext``, ``num-workers`` and ``coer`` only when set, then the
+    copy fields."""
     value: dict[str, Any] = {}
-    remap = ext_value(ext)
-    if remap:
-        value["ext"] = remap
-    workers = num_workers_value(num_workers)
-    if workers:
-        value["num-workers"] = workers
-    if cont_on_err:
+    if options.ext:
+        value["ext"] = options.ext_map
+    if options.num_workers:
+        value["num-workers"] = options.num_workers
+    if options.continue_on_error:
         value["coer"] = True
-    value.update(fields)
+    value.update(options.fields())
     return value
 
 
 def copy_bucket(
-    bucket: BucketRef,
-    to_bucket: BucketRef,
-    *,
-    prefix_filter: str = "",
-    prepend: str = "",
-    ext: Mapping[str, str] | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-    latest: bool = False,
-    sync: bool = False,
-    num_workers: int | None = 0,
-    cont_on_err: bool = False,
+    bucket: BucketRef, to_bucket: BucketRef, options: CopyOptions = DEFAULT_COPY
 ) -> Request:
     """``copy-bck`` with ``bck_to`` = destination uname. Answer: job ID."""
-    value = _tcb_value(
-        prefix_filter=prefix_filter,
-        prepend=prepend,
-        ext=ext,
-        dry_run=dry_run,
-        force=force,
-        latest=latest,
-        sync=sync,
-        num_workers=num_workers,
-        cont_on_err=cont_on_err,
-    )
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request(
-        "POST", bucket_path(bucket), query=query, body=action_body("copy-bck", value=value)
-    )
+    body = action_body("copy-bck", value=_tcb_value(options))
+    return Request("POST", bucket_path(bucket), query=query, body=body)
 
 
 def transform_bucket(
     bucket: BucketRef,
     to_bucket: BucketRef,
-    etl_name: str,
-    *,
-    timeout: str = DEFAULT_ETL_TIMEOUT,
-    prefix_filter: str = "",
-    prepend: str = "",
-    ext: Mapping[str, str] | None = None,
-    force: bool = False,
-    dry_run: bool = False,
-    latest: bool = False,
-    sync: bool = False,
-    num_workers: int | None = 0,
-    cont_on_err: bool = False,
-    etl_pipeline: Sequence[str] | None = None,
+    etl: EtlStage,
+    options: CopyOptions = DEFAULT_COPY,
 ) -> Request:
-    """``etl-bck``: copy fields plus ``id``, ``request_timeout``,
-    ``pipeline`` (``null`` when unused)."""
-    fields = etl_fields(etl_name, timeout, etl_pipeline)  # checked first: a bad name sends nothing
-    value = _tcb_value(
-        prefix_filter=prefix_filter,
-        prepend=prepend,
-        ext=ext,
-        dry_run=dry_run,
-        force=force,
-        latest=latest,
-        sync=sync,
-        num_workers=num_workers,
-        cont_on_err=cont_on_err,
-    )
-    value.update(fields)
+    """``etl-bck``: copy fields plus ``id``, ``request_timeout``, ``pipeline`` (``null`` when
+    unused)."""
+    value = _tcb_value(options)
+    value.update(etl.fields())
     query = (*bucket.query, ("bck_to", to_bucket.uname))
-    return Request(
-        "POST", bucket_path(bucket), query=query, body=action_body("etl-bck", value=value)
-    )
+    body = action_body("etl-bck", value=value)
+    return Request("POST", bucket_path(bucket), query=query, body=body)
 
 
 def rename_bucket(bucket: BucketRef, to_bucket: BucketRef) -> Request:

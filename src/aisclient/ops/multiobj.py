@@ -9,11 +9,11 @@ could start the same job twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from aisclient.ops._common import action_body, bucket_path, ext_value, num_workers_value
-from aisclient.ops.bucket import copy_fields, etl_fields
+from aisclient.ops._common import action_body, bucket_path, num_workers_value
+from aisclient.ops.copy import DEFAULT_COPY, CopyOptions, EtlStage
 from aisclient.ops.etl import DEFAULT_ETL_TIMEOUT as DEFAULT_ETL_TIMEOUT
 from aisclient.provider import BucketRef
 from aisclient.request import Request
@@ -100,28 +100,14 @@ def prefetch_objects(
 
 
 def _copy_value(
-    selection: Mapping[str, Any],
-    to_bck: BucketRef,
-    *,
-    prefix: str,
-    prepend: str,
-    continue_on_error: bool,
-    dry_run: bool,
-    force: bool,
-    latest: bool,
-    sync: bool,
-    num_workers: int | None,
+    selection: Mapping[str, Any], to_bck: BucketRef, options: CopyOptions
 ) -> dict[str, Any]:
-    fields = copy_fields(
-        prefix=prefix, prepend=prepend, dry_run=dry_run, force=force, latest=latest, sync=sync
-    )
     value = _selection(selection)
-    value.update(fields)
+    value.update(options.fields())
     value["tobck"] = to_bck.as_json()
-    value["coer"] = bool(continue_on_error)
-    workers = num_workers_value(num_workers)
-    if workers:
-        value["num-workers"] = workers
+    value["coer"] = options.continue_on_error
+    if options.num_workers:
+        value["num-workers"] = options.num_workers
     return value
 
 
@@ -129,68 +115,24 @@ def copy_objects(
     bucket: BucketRef,
     selection: Mapping[str, Any],
     to_bck: BucketRef,
-    *,
-    prefix: str = "",
-    prepend: str = "",
-    continue_on_error: bool = False,
-    dry_run: bool = False,
-    force: bool = False,
-    latest: bool = False,
-    sync: bool = False,
-    num_workers: int | None = None,
+    options: CopyOptions = DEFAULT_COPY,
 ) -> Request:
     """``POST /v1/buckets/{src}`` with ``copy-listrange``; the destination is in the body."""
-    value = _copy_value(
-        selection,
-        to_bck,
-        prefix=prefix,
-        prepend=prepend,
-        continue_on_error=continue_on_error,
-        dry_run=dry_run,
-        force=force,
-        latest=latest,
-        sync=sync,
-        num_workers=num_workers,
-    )
-    return _job("POST", bucket, ACT_COPY, value)
+    return _job("POST", bucket, ACT_COPY, _copy_value(selection, to_bck, options))
 
 
 def transform_objects(
     bucket: BucketRef,
     selection: Mapping[str, Any],
     to_bck: BucketRef,
-    etl_name: str,
-    *,
-    timeout: str = DEFAULT_ETL_TIMEOUT,
-    prefix: str = "",
-    prepend: str = "",
-    ext: Mapping[str, str] | None = None,
-    continue_on_error: bool = False,
-    dry_run: bool = False,
-    force: bool = False,
-    latest: bool = False,
-    sync: bool = False,
-    num_workers: int | None = None,
-    etl_pipeline: Sequence[str] | None = None,
+    etl: EtlStage,
+    options: CopyOptions = DEFAULT_COPY,
 ) -> Request:
     """``POST /v1/buckets/{src}`` with ``etl-listrange``: copy fields plus the ETL fields."""
-    fields = etl_fields(etl_name, timeout, etl_pipeline)  # checked first: a bad name sends nothing
-    remap = ext_value(ext)
-    value = _copy_value(
-        selection,
-        to_bck,
-        prefix=prefix,
-        prepend=prepend,
-        continue_on_error=continue_on_error,
-        dry_run=dry_run,
-        force=force,
-        latest=latest,
-        sync=sync,
-        num_workers=num_workers,
-    )
-    if remap:
-        value["ext"] = remap
-    value.update(fields)
+    value = _copy_value(selection, to_bck, options)
+    if options.ext:
+        value["ext"] = options.ext_map
+    value.update(etl.fields())
     return _job("POST", bucket, ACT_TRANSFORM, value)
 
 
@@ -249,8 +191,3 @@ def archive_objects(
     value["coer"] = bool(continue_on_err)
     value["tobck"] = (to_bck or bucket).as_json()
     return _job("PUT", bucket, ACT_ARCHIVE, value)
-
-
-def parse_job_ids(text: str) -> list[str]:
-    """Split a job-id response (``"id1,id2"``) into ids; quotes and blanks are dropped."""
-    return [part.strip().strip('"') for part in text.split(",") if part.strip().strip('"')]

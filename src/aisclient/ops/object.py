@@ -119,15 +119,14 @@ def get_object(
 ) -> Request:
     """``GET /v1/objects/{bck}/{obj}``: byte range, archive member, inline ETL."""
     _check_type("archive_config", archive, ArchiveConfig)
-    _check_type("etl", etl, ETLConfig)
     _check_type("blob_download_config", blob, BlobDownloadConfig)
+    etl_query = etl_pairs(etl)
     query = bucket.query
     if latest:
         query += (("latest-ver", "true"),)
     if archive is not None:
         query += archive.query_pairs()
-    if etl is not None:
-        query += etl.query_pairs()
+    query += etl_query
     headers: Pairs = ()
     if byte_range:
         headers = (("Range", byte_range),)
