@@ -152,6 +152,13 @@ class Urllib3Response(Response):
     def closed(self) -> bool:
         return self._done
 
+    def discard(self) -> None:
+        """Read and drop the rest of a short body (a redirect's), keeping the connection."""
+        if not self._done:
+            self._done = True
+            self._raw.drain_conn()
+            self._raw.release_conn()
+
     def _read_buffered(self, amt: int | None) -> bytes:
         body = self._body or b""
         end = len(body) if amt is None or amt < 0 else min(len(body), self._pos + amt)
@@ -307,9 +314,6 @@ class Connections:
                 headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def wrap(self, raw: BaseHTTPResponse, url: str, request: Request) -> Urllib3Response:
-        return Urllib3Response(raw, url, request)
-
     def exchange(
         self,
         request: Request,
@@ -319,7 +323,7 @@ class Connections:
         body: Body | None,
         headers: MutableMapping[str, str],
         timeout: urllib3.Timeout,
-    ) -> BaseHTTPResponse:
+    ) -> Urllib3Response:
         """One request/response on a pooled connection; no redirects or retries here."""
         payload: Any = None
         chunked = False
@@ -338,7 +342,7 @@ class Connections:
         try:
             # The pool of the host, then the request target as is: what PoolManager.urlopen
             # would do, minus re-parsing a URL that was just rendered.
-            return self.host_pool(scheme, host, port).urlopen(
+            raw = self.host_pool(scheme, host, port).urlopen(
                 method,
                 target,
                 body=payload,
@@ -356,6 +360,7 @@ class Connections:
             raise AISConnectionError(
                 f"{method} {redact_url(url)} failed: {err}", method=method, url=redact_url(url)
             ) from err
+        return Urllib3Response(raw, url, request)
 
     def probe(
         self,

@@ -152,14 +152,13 @@ class Urllib3Transport:
                     "re-sending (or mark the request probe_redirect)"
                 )
             headers = io.headers(request, body, where, token_origin)
-            raw = io.exchange(request, method, url, where, body, headers, timeout)
+            response = io.exchange(request, method, url, where, body, headers, timeout)
             sent_once = True
-            if raw.status not in REDIRECT_STATUSES:
-                return io.wrap(raw, url, request)
-            location = raw.headers.get("Location")
-            raw.drain_conn()
-            raw.release_conn()
-            hop = next_hop(method, url, raw.status, location, seen)
+            if response.status not in REDIRECT_STATUSES:
+                return response
+            location = response.headers.get("location")
+            response.discard()
+            hop = next_hop(method, url, response.status, location, seen)
             method, url, where = hop.method, hop.url, hop.where
             if not hop.keeps_body:
                 body = None
