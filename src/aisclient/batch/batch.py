@@ -33,6 +33,7 @@ from aisclient.models.batch import (
 )
 from aisclient.ops import batch as ops
 from aisclient.provider import BucketRef, Provider, as_bucket_ref
+from aisclient.transport.base import redact_url
 from aisclient.validators import is_int
 
 if TYPE_CHECKING:
@@ -296,8 +297,11 @@ def _open_multipart(response: Response) -> tuple[MossResp, Part]:
         raise MultipartDecodeError("the multipart response has no metadata part")
     try:
         meta = decode_moss_resp(json.loads(first.read().decode("utf-8")))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise MultipartDecodeError(f"invalid Get-Batch metadata part: {err}") from err
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
+        what = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+        raise MultipartDecodeError(
+            f"invalid Get-Batch metadata part: {what}", req_url=redact_url(response.url)
+        ) from None
     second = reader.next_part()
     if second is None:
         raise MultipartDecodeError("the multipart response has no archive part")

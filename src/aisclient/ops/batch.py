@@ -154,7 +154,7 @@ def get_batch(req: MossReq, bucket: BucketRef | None = None) -> Request:
     )
 
 
-# -- archive member names (section 6.3) ---------------------------------------------------
+# -- archive member names --------------------------------------------------------------------
 
 
 def member_name(entry: MossIn, only_obj_name: bool) -> str:
