@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
+from aisclient._fork import renew_after_fork
 from aisclient.errors import (
     AISConnectionError,
     APIRequestError,
@@ -52,12 +53,17 @@ class DirectReads:
     Thread-safe. Pickles empty: a copy in another process fetches its own map.
     """
 
-    __slots__ = ("_lock", "_refused", "_smap")
+    __slots__ = ("__weakref__", "_lock", "_refused", "_smap")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._smap: Smap | None = None
         self._refused = False
+        # The lock is held while the map is fetched: a fork then must not copy it held.
+        renew_after_fork(self)
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()
 
     def __reduce__(self) -> tuple[type[DirectReads], tuple[()]]:
         return (DirectReads, ())
