@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aisclient.content_stream import DEFAULT_CHUNK_SIZE, ContentStream
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
-    from aisclient.obj_writer import ObjectWriter
+    from aisclient.transport.base import Response
+
+
+class Appender(Protocol):
+    """What a file writer writes through (an :class:`~aisclient.obj_writer.ObjectWriter`)."""
+
+    def put_content(self, content: bytes) -> Response: ...
+
+    def append_content(self, content: bytes, handle: str = "", flush: bool = False) -> str: ...
 
 
 class ObjectFileReader(io.BufferedIOBase):
@@ -204,7 +212,7 @@ class ObjectFileWriter(io.BufferedIOBase):
     Mode ``"w"`` truncates the object first (an empty PUT); ``"a"`` appends to what is there.
     """
 
-    def __init__(self, obj_writer: ObjectWriter, mode: str = "a") -> None:
+    def __init__(self, obj_writer: Appender, mode: str = "a") -> None:
         super().__init__()
         if mode not in ("w", "a"):
             raise ValueError(f"mode must be 'w' or 'a', got {mode!r}")

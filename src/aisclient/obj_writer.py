@@ -6,12 +6,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, cast
 
+from aisclient.obj_file import ObjectFileWriter
 from aisclient.ops import object as obj_ops
 from aisclient.request import Body, BytesBody, FileBody, IterBody
 from aisclient.validators import check_int
 
 if TYPE_CHECKING:
-    from aisclient.obj_file import ObjectFileWriter
     from aisclient.provider import BucketRef
     from aisclient.session import Session
     from aisclient.transport.base import Response
@@ -193,8 +193,6 @@ class ObjectWriter:
 
     def as_file(self, mode: str = "a") -> ObjectFileWriter:
         """A file object writing through the append API (``"w"`` truncates first)."""
-        from aisclient.obj_file import ObjectFileWriter
-
         return ObjectFileWriter(self, mode)
 
 

@@ -14,7 +14,7 @@ from aisclient.config import redact_userinfo
 from aisclient.direct import DirectReads
 from aisclient.errors import UnexpectedResponseError
 from aisclient.request import render_path
-from aisclient.transport.base import close_transport
+from aisclient.transport.base import close_transport, redact_url
 from aisclient.transport.retrying import RetryBudget, RetryingTransport
 
 if TYPE_CHECKING:
@@ -113,7 +113,13 @@ class Session:
         """Send ``request`` and decode its JSON body into ``cls``."""
         from aisclient.models._convert import structure
 
-        return structure(self.send_json(request), cls)
+        response = self.send(request)
+        try:
+            return structure(response.json(), cls)
+        except UnexpectedResponseError as err:
+            if not err.req_url:  # name the request the answer came to
+                err.req_url = redact_url(response.url)
+            raise
 
     def send_job_id(self, request: Request) -> str:
         """Send a request that starts a job and return the job id it answers with."""
