@@ -35,7 +35,9 @@ class Session:
 
     ``transport`` is any object with ``send(Request) -> Response`` (default: urllib3). It is
     wrapped once in a :class:`RetryingTransport` with ``config.retry``, so the retry policy
-    applies whichever transport sends: a transport makes one attempt per call.
+    applies whichever transport sends: a transport makes one attempt per call. A
+    ``RetryingTransport`` given as ``transport`` is refused (``TypeError``): its retries would
+    multiply the client's; set ``retry_config`` instead.
     ``clock`` is where retries and waits get the time and how they pause (tests pass a fake).
     ``close()`` (or leaving a ``with`` block) releases the transport's connections.
     """
@@ -53,6 +55,11 @@ class Session:
             from aisclient.transport.urllib3 import Urllib3Transport
 
             transport = Urllib3Transport(config)
+        elif isinstance(transport, RetryingTransport):
+            raise TypeError(
+                "transport is a RetryingTransport, but the client already retries around its "
+                "transport: pass the inner transport, and the policy as retry_config"
+            )
         self.transport: Transport = transport
         self._sender = RetryingTransport(
             transport, config.retry, clock=clock, tokens=config.token_provider
