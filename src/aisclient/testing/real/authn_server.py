@@ -1,0 +1,169 @@
+"""A real AuthN server on 127.0.0.1 (HS256 tokens, its database in its own directory)."""
+
+from __future__ import annotations
+
+import atexit
+import secrets
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+import urllib3
+
+from aisclient.testing.real.config import free_ports, node_url, write_authn_config
+from aisclient.testing.real.install import AUTHN, AisnodeNotFoundError, authn_binary
+from aisclient.testing.real.process import (
+    LOG_TAIL_LINES,
+    STOP_TIMEOUT,
+    ClusterStartError,
+    ServerProcess,
+    child_environment,
+    spawn,
+    stop_process,
+)
+
+ADMIN_NAME: Final = "admin"
+AUTHN_STARTUP_TIMEOUT: Final = 30.0
+_BIND_FAILURE: Final = "address already in use"
+
+
+class AuthNServer:
+    """One AuthN server process, as a context manager; ``endpoint`` is its URL.
+
+    ``conf_dir`` holds ``authn.json``, the user database and the logs; it is created and
+    left in place (the caller owns it). The first start creates the ``admin`` user with
+    ``admin_password`` (random unless given). A start whose port was taken meanwhile is
+    retried on a new port, up to ``attempts`` tries.
+    """
+
+    def __init__(
+        self,
+        conf_dir: Path,
+        binary: Path | str | None = None,
+        *,
+        install: bool = False,
+        secret: str | None = None,
+        admin_password: str | None = None,
+        startup_timeout: float = AUTHN_STARTUP_TIMEOUT,
+        stop_timeout: float = STOP_TIMEOUT,
+        attempts: int = 3,
+    ) -> None:
+        if binary is None:
+            found = authn_binary(install=install)
+            if found is None:
+                raise AisnodeNotFoundError(
+                    f"no AuthN server binary: set {AUTHN.env_var}, or run "
+                    "`python -m aisclient.testing.real install --authn`"
+                )
+            binary = found
+        self.binary = Path(binary)
+        self.conf_dir = conf_dir
+        self.secret = secret or secrets.token_urlsafe(32)
+        self.admin_name = ADMIN_NAME
+        self.admin_password = admin_password or secrets.token_urlsafe(16)
+        self.startup_timeout = startup_timeout
+        self.stop_timeout = stop_timeout
+        self.attempts = max(1, attempts)
+        self.port: int | None = None
+        self.exit_code: int | None = None
+        self._server: ServerProcess | None = None
+
+    def __repr__(self) -> str:
+        where = self.endpoint if self.port is not None else "not started"
+        return f"AuthNServer({where}, admin={self.admin_name!r}, password='***', secret='***')"
+
+    @property
+    def endpoint(self) -> str:
+        if self.port is None:
+            raise RuntimeError("AuthNServer is not started")
+        return node_url(self.port)
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._server is None else self._server.proc.pid
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None and self._server.running
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        return "" if self._server is None else self._server.tail(lines)
+
+    def __enter__(self) -> AuthNServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> AuthNServer:
+        if self._server is not None:
+            raise RuntimeError("AuthNServer is already started")
+        for attempt in range(1, self.attempts + 1):
+            atexit.register(self.stop)
+            self.port = free_ports(1)[0]
+            config = write_authn_config(self.conf_dir, self.port, secret=self.secret)
+            env = child_environment()
+            # Read only when the database is empty (the first start).
+            env["AIS_AUTHN_SU_NAME"] = self.admin_name
+            env["AIS_AUTHN_SU_PASS"] = self.admin_password
+            self._server = spawn(
+                "authn",
+                [str(self.binary), f"-config={config.parent}"],
+                workdir=self.conf_dir,
+                info_log=self.conf_dir / "logs" / "authn.INFO",
+                env=env,
+            )
+            try:
+                self._wait_ready()
+                return self
+            except ClusterStartError as err:
+                tail = self.log_tail()
+                self.stop()
+                if _BIND_FAILURE in tail and attempt < self.attempts:
+                    continue
+                raise ClusterStartError(f"{err}\n{tail}") from None
+            except BaseException:
+                self.stop()
+                raise
+        raise AssertionError("unreachable")
+
+    def _wait_ready(self) -> None:
+        # GET /v1/roles needs no token and answers once the database is open.
+        url = f"{self.endpoint}/v1/roles"
+        deadline = time.monotonic() + self.startup_timeout
+        last = "no answer yet"
+        with urllib3.PoolManager(
+            retries=False, timeout=urllib3.Timeout(connect=1.0, read=5.0)
+        ) as http:
+            while True:
+                assert self._server is not None
+                rc = self._server.proc.poll()
+                if rc is not None:
+                    raise ClusterStartError(f"AuthN server exited with code {rc} during startup")
+                try:
+                    resp = http.request("GET", url)
+                    if resp.status == 200:
+                        return
+                    last = f"HTTP {resp.status}"
+                except urllib3.exceptions.HTTPError as exc:
+                    last = type(exc).__name__
+                if time.monotonic() >= deadline:
+                    raise ClusterStartError(
+                        f"AuthN server at {self.endpoint} not ready after "
+                        f"{self.startup_timeout:.0f}s (last answer: {last})"
+                    )
+                time.sleep(0.1)
+
+    def stop(self) -> int | None:
+        """Stop the server (idempotent); return its exit code."""
+        atexit.unregister(self.stop)
+        server, self._server = self._server, None
+        if server is not None:
+            self.exit_code = stop_process(server.proc, self.stop_timeout)
+        return self.exit_code
