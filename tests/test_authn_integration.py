@@ -10,6 +10,7 @@ import json
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +31,13 @@ from aisclient.authn import (
 )
 from aisclient.errors import ErrAccessDenied, ErrTokenRevoked, ErrUnauthorized
 from aisclient.retry import RetryPolicy
-from aisclient.testing.real import CLUSTER_ALIAS, RealCluster, aisnode_binary, authn_binary
+from aisclient.testing.real import (
+    CLEAN_EXIT_CODES,
+    CLUSTER_ALIAS,
+    RealCluster,
+    aisnode_binary,
+    authn_binary,
+)
 
 T = TypeVar("T")
 QUICK = RetryPolicy(backoff_factor=0.05, network_wait_min=0.05, network_wait_max=0.2)
@@ -49,8 +56,16 @@ def cluster() -> Iterator[RealCluster]:
         if os.environ.get("CI"):
             pytest.fail(f"CI is set but {msg}")
         pytest.skip(msg)
-    with RealCluster(auth=True) as started:
-        yield started
+    started = RealCluster(auth=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # an unclean exit fails teardown
+        with started:
+            assert set(started.pids) == {"proxy", "target", "authn"}
+            run_dir = started.run_dir
+            yield started
+    assert started.exit_codes.keys() == {"proxy", "target", "authn"}
+    assert all(code in CLEAN_EXIT_CODES for code in started.exit_codes.values())
+    assert not run_dir.exists() and not started.running
 
 
 @pytest.fixture(autouse=True)

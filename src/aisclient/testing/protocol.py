@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 
 @runtime_checkable
@@ -61,3 +61,12 @@ class ExternalCluster:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+if TYPE_CHECKING:  # the type checker proves that every launcher has the shape
+    from aisclient.testing.local import LocalCluster
+    from aisclient.testing.real import RealCluster
+
+    _LOCAL: type[ClusterLike] = LocalCluster
+    _REAL: type[ClusterLike] = RealCluster
+    _EXTERNAL: type[ClusterLike] = ExternalCluster
