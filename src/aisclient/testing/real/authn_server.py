@@ -34,7 +34,8 @@ class AuthNServer:
     ``conf_dir`` holds ``authn.json``, the user database and the logs; it is created and
     left in place (the caller owns it). The first start creates the ``admin`` user with
     ``admin_password`` (random unless given). A start whose port was taken meanwhile is
-    retried on a new port, up to ``attempts`` tries.
+    retried on a new port, up to ``attempts`` tries. ``trusted_ca`` is the CA it verifies
+    HTTPS clusters with (instead of the system store).
     """
 
     def __init__(
@@ -48,6 +49,7 @@ class AuthNServer:
         startup_timeout: float = AUTHN_STARTUP_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
         attempts: int = 3,
+        trusted_ca: Path | None = None,
     ) -> None:
         if binary is None:
             found = authn_binary(install=install)
@@ -65,6 +67,7 @@ class AuthNServer:
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.attempts = max(1, attempts)
+        self.trusted_ca = trusted_ca
         self.port: int | None = None
         self.exit_code: int | None = None
         self._server: ServerProcess | None = None
@@ -112,6 +115,10 @@ class AuthNServer:
             # Read only when the database is empty (the first start).
             env["AIS_AUTHN_SU_NAME"] = self.admin_name
             env["AIS_AUTHN_SU_PASS"] = self.admin_password
+            if self.trusted_ca is not None:
+                # AuthN calls clusters over HTTPS but has no CA option; Go reads the roots
+                # from this file instead of the system store.
+                env["SSL_CERT_FILE"] = str(self.trusted_ca)
             self._server = spawn(
                 "authn",
                 [str(self.binary), f"-config={config.parent}"],

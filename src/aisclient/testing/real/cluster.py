@@ -110,6 +110,9 @@ class RealCluster:
             binary = found
         if client_cert_required and not https:
             raise ValueError("client_cert_required needs https=True")
+        if client_cert_required and auth:
+            # AuthN calls the cluster when it is registered, and cannot present a certificate.
+            raise ValueError("client_cert_required cannot be combined with auth=True")
         self.binary: Path = Path(binary)
         self.auth = auth
         self.https = https
@@ -244,9 +247,9 @@ class RealCluster:
         t0 = time.monotonic()
         try:
             self._run_dir = make_run_dir(cache_root() / "runs")
-            self._start_authn()
             if self.https:
                 self.tls = make_tls_files(self.run_dir / "tls")
+            self._start_authn()
             self._start_nodes()
             self._register_with_authn()
         except BaseException:
@@ -259,7 +262,10 @@ class RealCluster:
     def _start_authn(self) -> None:
         if not self.auth:
             return
-        self.authn = AuthNServer(self.run_dir / "authn", install=self.install)
+        trusted_ca = None if self.tls is None else self.tls.ca_cert
+        self.authn = AuthNServer(
+            self.run_dir / "authn", install=self.install, trusted_ca=trusted_ca
+        )
         self.authn.start()
 
     def _start_nodes(self) -> None:
