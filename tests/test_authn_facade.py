@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,7 @@ from aisclient.authn import (
     ErrUserInvalidCredentials,
     ErrUserNotFound,
 )
-from aisclient.config import ClientConfig
-from aisclient.errors import AISError, ErrAccessDenied
+from aisclient.errors import ErrAccessDenied, UnexpectedResponseError
 from aisclient.request import Request
 from aisclient.transport import BytesResponse, MockTransport, Response
 
@@ -25,29 +25,32 @@ UUID = "clu-UUID"
 
 
 class Server:
-    """Canned AuthN answers, keyed by (method, path); records every request and the token
-    the transport was built with when it was sent."""
+    """Canned AuthN answers, keyed by (method, path); records every request with the token the
+    client held when it was sent."""
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, tuple[str, ...]], Callable[[Request], Response]] = {}
         self.sent: list[tuple[Request, str | None]] = []
-        self.transports: list[ClientConfig] = []
+        self.client: AuthNClient | None = None
 
     def on(self, method: str, *path: str, status: int = 200, body: object = b"") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.routes[(method, path)] = lambda _: BytesResponse(status, data)
 
-    def factory(self, config: ClientConfig) -> MockTransport:
-        self.transports.append(config)
+    def handle(self, request: Request) -> Response:
+        assert self.client is not None
+        self.sent.append((request, self.client.config.token))
+        route = self.routes.get((request.method, request.path))
+        if route is None:
+            return BytesResponse(404, json.dumps({"message": "no route"}).encode())
+        return route(request)
 
-        def handle(request: Request) -> Response:
-            self.sent.append((request, config.token))
-            route = self.routes.get((request.method, request.path))
-            if route is None:
-                return BytesResponse(404, json.dumps({"message": "no route"}).encode())
-            return route(request)
+    def connect(self, client: AuthNClient) -> AuthNClient:
+        self.client = client
+        return client
 
-        return MockTransport(handle, base_url=config.endpoint)
+    def transport(self) -> MockTransport:
+        return MockTransport(self.handle, base_url=ENDPOINT)
 
     def calls(self) -> list[tuple[str, tuple[str, ...]]]:
         return [(r.method, r.path) for r, _ in self.sent]
@@ -60,7 +63,7 @@ def server() -> Server:
 
 @pytest.fixture
 def authn(server: Server) -> AuthNClient:
-    return AuthNClient(ENDPOINT, transport_factory=server.factory, env={})
+    return server.connect(AuthNClient(ENDPOINT, transport=server.transport(), env={}))
 
 
 def test_login_keeps_the_token_and_sends_it_afterwards(server: Server, authn: AuthNClient) -> None:
@@ -105,29 +108,57 @@ def test_wrong_password_is_typed_and_leaves_no_secret(
         assert "hunter2-secret" not in text
 
 
-def test_endpoint_comes_from_the_argument_or_ais_authn_url(server: Server) -> None:
+def test_endpoint_comes_from_the_argument_or_ais_authn_url(server: Server, tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("cluster-token")
     env = {"AIS_AUTHN_URL": "http://from-env:1", "AIS_ENDPOINT": "http://cluster:2",
-           "AIS_AUTHN_TOKEN": "cluster-token", "AIS_SKIP_VERIFY_CRT": "true"}  # fmt: skip
-    client = AuthNClient(transport_factory=server.factory, env=env)
+           "AIS_AUTHN_TOKEN": "cluster-token", "AIS_AUTHN_TOKEN_FILE": str(token_file),
+           "AIS_SKIP_VERIFY_CRT": "true"}  # fmt: skip
+    client = AuthNClient(transport=server.transport(), env=env)
     assert client.endpoint == "http://from-env:1"
     assert client.token is None  # the cluster's token is not the AuthN server's
     assert client.config.tls.skip_verify  # TLS settings follow the usual rules
-    assert (
-        AuthNClient("http://arg:3", env=env, transport_factory=server.factory).endpoint
-        == "http://arg:3"
-    )
+    given = AuthNClient("http://arg:3", env=env, transport=server.transport())
+    assert given.endpoint == "http://arg:3"
     with pytest.raises(ValueError, match="AIS_AUTHN_URL"):
         AuthNClient(env={"AIS_ENDPOINT": "http://cluster:2"})
 
 
-def test_token_change_rebuilds_the_transport_once(server: Server) -> None:
-    client = AuthNClient(ENDPOINT, token="given", transport_factory=server.factory, env={})
-    assert [c.token for c in server.transports] == ["given"]
-    client.token = "given"  # unchanged: nothing rebuilt
+def test_a_new_token_is_sent_from_the_next_request_on(server: Server) -> None:
+    client = server.connect(
+        AuthNClient(ENDPOINT, token="given", transport=server.transport(), env={})
+    )
+    server.on("GET", "roles", body=[])
+    client.role_manager().list()
+    client.token = "other"
+    client.role_manager().list()
     client.token = None
-    assert [c.token for c in server.transports] == ["given", None]
+    client.role_manager().list()
+    assert [token for _, token in server.sent] == ["given", "other", None]
+    assert "given" not in repr(client.config) and "other" not in repr(client.config)
     with pytest.raises(TypeError):
         client.token = 5  # type: ignore[assignment]
+
+
+def test_retries_follow_the_policy(server: Server) -> None:
+    from aisclient.clock import FakeClock
+    from aisclient.retry import RetryPolicy
+
+    attempts: list[str] = []
+
+    def flaky(request: Request) -> Response:
+        attempts.append(request.method)
+        status = 503 if len(attempts) < 3 else 200
+        return BytesResponse(status, b"[]")
+
+    fake = FakeClock()
+    policy = RetryPolicy(backoff_factor=0.01)
+    client = AuthNClient(
+        ENDPOINT, transport=MockTransport(flaky), retry=policy, env={}, clock=fake.clock
+    )
+    assert client.role_manager().list() == ()
+    assert attempts == ["GET", "GET", "GET"]
+    assert len(fake.sleeps) == 2
 
 
 def test_cluster_register_reads_the_uuid_from_the_cluster_map(
@@ -159,7 +190,7 @@ def test_cluster_get_needs_an_id_or_alias(server: Server, authn: AuthNClient) ->
     with pytest.raises(ValueError, match="cluster_id or a cluster_alias"):
         authn.cluster_manager().get()
     server.on("GET", "clusters", "c1", body={"clusters": {}})
-    with pytest.raises(AISError, match="no cluster"):
+    with pytest.raises(UnexpectedResponseError, match="with none"):
         authn.cluster_manager().get(cluster_alias="c1")
 
 
@@ -261,11 +292,14 @@ def test_token_manager_revokes_any_token(server: Server, authn: AuthNClient) -> 
 
 def test_unexpected_answers_are_ais_errors(server: Server, authn: AuthNClient) -> None:
     server.on("POST", "users", "admin", body=b"not json")
-    with pytest.raises(AISError, match="not JSON"):
+    with pytest.raises(UnexpectedResponseError):
         authn.login("admin", "pw")
     server.on("POST", "users", "admin", body={"nope": 1})
-    with pytest.raises(AISError, match="without a token"):
+    with pytest.raises(UnexpectedResponseError, match="without a token"):
         authn.login("admin", "pw")
     server.on("GET", "roles", body={"not": "a list"})
-    with pytest.raises(AISError, match="unexpected"):
+    with pytest.raises(UnexpectedResponseError, match="RoleInfo"):
         authn.role_manager().list()
+    server.on("GET", "users", "bob", body=["not", "a", "user"])
+    with pytest.raises(UnexpectedResponseError, match="user 'bob'"):
+        authn.user_manager().get("bob")

@@ -2,41 +2,56 @@
 
 The client keeps the token of its last login and sends it on every later request, as the
 official SDK's does. Its configuration follows :func:`aisclient.resolve_config` (argument >
-``AIS_*`` variable > default) and requests go through the same transport as a ``Client``'s;
-only the cluster's own settings (``AIS_ENDPOINT``, ``AIS_AUTHN_TOKEN``) are not taken over.
+``AIS_*`` variable > default) and requests go through the same transport and retry layer as a
+``Client``'s; only the cluster's own settings (``AIS_ENDPOINT``, ``AIS_AUTHN_TOKEN``,
+``AIS_AUTHN_TOKEN_FILE``) are not taken over.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-from attrs import evolve
 
 from aisclient.authn import ops
 from aisclient.authn.errors import authn_error_from_response
+from aisclient.clock import SYSTEM_CLOCK, Clock
 from aisclient.config import ClientConfig, RetryArg, TimeoutArg, resolve_config
-from aisclient.errors import AISError
+from aisclient.errors import UnexpectedResponseError
 from aisclient.request import Request
-from aisclient.transport.base import Response, Transport, redact_url
+from aisclient.token import clean_token
+from aisclient.transport.base import Response, Transport, close_transport, redact_url
+from aisclient.transport.retrying import RetryingTransport
 
 if TYPE_CHECKING:
     from aisclient.authn.managers import ClusterManager, RoleManager, TokenManager, UserManager
 
-__all__ = ["AuthNClient", "TransportFactory"]
-
-#: Builds the transport for a configuration; called again when the token changes.
-TransportFactory = Callable[[ClientConfig], Transport]
+__all__ = ["AuthNClient"]
 
 # Settings that belong to the AIS cluster, not to the AuthN server.
-_CLUSTER_ONLY_ENV = frozenset({"AIS_ENDPOINT", "AIS_AUTHN_TOKEN"})
+_CLUSTER_ONLY_ENV = frozenset({"AIS_ENDPOINT", "AIS_AUTHN_TOKEN", "AIS_AUTHN_TOKEN_FILE"})
 
 
-def _default_transport(config: ClientConfig) -> Transport:
-    from aisclient.transport.urllib3 import Urllib3Transport
+class SessionToken:
+    """The token of the client's current login, as a token provider: the transport asks for
+    it at each request, so a login or logout takes effect at once."""
 
-    return Urllib3Transport(config)
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | None = None) -> None:
+        self._value = clean_token(value, "token")
+
+    def token(self) -> str | None:
+        return self._value
+
+    def refresh(self) -> bool:
+        return False  # only a new login gives a new token
+
+    def set(self, value: str | None) -> None:
+        self._value = clean_token(value, "token")
+
+    def __repr__(self) -> str:
+        return "SessionToken('***')" if self._value else "SessionToken(None)"
 
 
 class AuthNClient:
@@ -44,8 +59,9 @@ class AuthNClient:
 
     ``endpoint`` is the server's URL (else ``AIS_AUTHN_URL``). ``skip_verify``, ``ca_cert``,
     ``client_cert``, ``timeout`` and ``retry`` mean what they mean for ``Client``; ``token``
-    is an existing AuthN token (admin operations need an admin's). ``transport_factory``
-    replaces the urllib3 transport, e.g. with a mock in tests.
+    is an existing AuthN token (admin operations need an admin's). ``transport`` replaces the
+    urllib3 transport (e.g. a mock in tests); the retry policy is applied around it, waiting
+    on ``clock``.
     """
 
     def __init__(
@@ -58,15 +74,19 @@ class AuthNClient:
         token: str | None = None,
         *,
         client_cert: str | os.PathLike[str] | tuple[str, str] | None = None,
-        transport_factory: TransportFactory | None = None,
+        transport: Transport | None = None,
         env: Mapping[str, str] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         environ: Mapping[str, str] = os.environ if env is None else env
         if endpoint is None:
             endpoint = environ.get("AIS_AUTHN_URL", "")
         if not endpoint:
             raise ValueError("endpoint is required (the AuthN server's URL, or set AIS_AUTHN_URL)")
+        if token is not None and not isinstance(token, str):
+            raise TypeError(f"token must be a str or None, not {type(token).__name__}")
         scoped = {k: v for k, v in environ.items() if k not in _CLUSTER_ONLY_ENV}
+        self._token = SessionToken(token)
         self._config = resolve_config(
             endpoint,
             skip_verify=skip_verify,
@@ -74,11 +94,14 @@ class AuthNClient:
             client_cert=client_cert,
             timeout=timeout,
             retry=retry,
-            token=token,
+            token=self._token,
             env=scoped,
         )
-        self._factory: TransportFactory = transport_factory or _default_transport
-        self._transport = self._factory(self._config)
+        if transport is None:
+            from aisclient.transport.urllib3 import Urllib3Transport
+
+            transport = Urllib3Transport(self._config)
+        self._transport = RetryingTransport(transport, self._config.retry, clock=clock)
 
     # -- settings ---------------------------------------------------------------------
 
@@ -93,21 +116,16 @@ class AuthNClient:
     @property
     def token(self) -> str | None:
         """The token sent with every request: the last login's, or the one given."""
-        return self._config.token
+        return self._token.token()
 
     @token.setter
     def token(self, value: str | None) -> None:
         if value is not None and not isinstance(value, str):
             raise TypeError(f"token must be a str or None, not {type(value).__name__}")
-        if (value or None) == self._config.token:
-            return
-        # The configuration is a frozen value; a new token means a new transport around it.
-        self._config = evolve(self._config, token=value or None)
-        old, self._transport = self._transport, self._factory(self._config)
-        _close(old)
+        self._token.set(value)
 
     def __repr__(self) -> str:
-        token = "'***'" if self._config.token else "None"
+        token = "'***'" if self.token else "None"
         return f"AuthNClient({self.endpoint!r}, token={token})"
 
     # -- sessions ---------------------------------------------------------------------
@@ -121,7 +139,9 @@ class AuthNClient:
         reply = self.send_json(ops.login(username, password, expires_in))
         token = reply.get("token") if isinstance(reply, dict) else None
         if not isinstance(token, str) or not token:
-            raise AISError(f"AuthN at {self.endpoint} answered the login without a token")
+            raise UnexpectedResponseError(
+                f"AuthN at {self.endpoint} answered the login without a token"
+            )
         self.token = token
         return token
 
@@ -173,25 +193,13 @@ class AuthNClient:
 
     def send_json(self, request: Request) -> Any:
         """Send ``request`` and decode its JSON answer (``None`` for an empty body)."""
-        response = self.send(request)
-        try:
-            return response.json()
-        except ValueError as err:
-            raise AISError(
-                f"{request.method} {redact_url(response.url)}: the answer is not JSON"
-            ) from err
+        return self.send(request).json()
 
     def close(self) -> None:
-        _close(self._transport)
+        close_transport(self._transport)
 
     def __enter__(self) -> AuthNClient:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-
-def _close(transport: Transport) -> None:
-    close = getattr(transport, "close", None)
-    if callable(close):
-        close()

@@ -28,7 +28,7 @@ from aisclient.authn.models import (
     decode_user,
     decode_users,
 )
-from aisclient.errors import AISError
+from aisclient.errors import UnexpectedResponseError
 
 if TYPE_CHECKING:
     from aisclient.authn.client import AuthNClient
@@ -41,8 +41,10 @@ Perms = AccessAttr | int | Sequence[AccessAttr]
 def _decoded(decode: Any, doc: Any, what: str) -> Any:
     try:
         return decode(doc)
-    except Exception as err:  # cattrs raises several kinds; all mean "not the expected shape"
-        raise AISError(f"AuthN answered {what} with an unexpected document") from err
+    except UnexpectedResponseError:
+        raise
+    except Exception as err:  # e.g. a list where a mapping belongs: not the expected shape
+        raise UnexpectedResponseError(f"AuthN answered {what} with an unexpected document") from err
 
 
 def _one_of(cluster_id: str | None, cluster_alias: str | None) -> str:
@@ -67,7 +69,7 @@ class ClusterManager:
         key = _one_of(cluster_id, cluster_alias)
         found = _decoded(decode_cluster_list, self.client.send_json(ops.get_cluster(key)), key)
         if not found.clusters:
-            raise AISError(f"AuthN answered the query for cluster {key!r} with no cluster")
+            raise UnexpectedResponseError(f"AuthN answered the query for cluster {key!r} with none")
         info: ClusterInfo = next(iter(found.clusters.values()))
         return info
 
@@ -81,7 +83,7 @@ class ClusterManager:
         smap = self.client.send_json(ops.cluster_smap(first))
         cluster_id = smap.get("uuid") if isinstance(smap, dict) else None
         if not isinstance(cluster_id, str) or not cluster_id:
-            raise AISError(f"the cluster map at {first} has no uuid")
+            raise UnexpectedResponseError(f"the cluster map at {first} has no uuid")
         self.client.send(ops.register_cluster(cluster_id, cluster_alias, urls)).close()
         return self.get(cluster_id=cluster_id)
 

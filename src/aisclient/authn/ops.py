@@ -96,7 +96,9 @@ def get_cluster(cluster_id_or_alias: str) -> Request:
 
 def cluster_smap(url: str) -> Request:
     """``GET {url}/v1/daemon?what=smap`` on a cluster's proxy: the map holds the cluster UUID."""
-    return Request("GET", ("daemon",), (("what", "smap"),), endpoint=_name(url, "cluster URL"))
+    return Request(
+        "GET", ("daemon",), query=(("what", "smap"),), endpoint=_name(url, "cluster URL")
+    )
 
 
 def check_urls(urls: Sequence[str] | None, *, required: bool) -> list[str]:
