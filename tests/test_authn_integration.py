@@ -135,6 +135,20 @@ def _eventually(check: Callable[[], T], what: str, timeout: float = 30.0) -> T:
             time.sleep(0.25)
 
 
+def _refused_by_the_cluster(client: Client, bucket_name: str) -> ErrTokenRevoked:
+    """The error once the cluster refuses ``client``'s token (revocations spread in the
+    background, so the first reads may still pass)."""
+
+    def refused() -> ErrTokenRevoked:
+        try:
+            client.bucket(bucket_name).object("hello.txt").get_reader().read_all()
+        except ErrTokenRevoked as err:
+            return err
+        raise AssertionError("the revoked token still works")
+
+    return _eventually(refused, "the cluster to refuse the revoked token")
+
+
 def test_cluster_is_registered_under_its_alias(cluster: RealCluster, admin: AuthNClient) -> None:
     info = admin.cluster_manager().get(cluster_alias=CLUSTER_ALIAS)
     assert info.urls == (cluster.endpoint,)
@@ -285,15 +299,7 @@ def test_revoked_token_is_refused_with_a_clear_error(
     user_client = _client(cluster, token)
     assert user_client.bucket(bucket.name).object("hello.txt").get_reader().read_all() == b"hello"
     AuthNClient(cluster.authn_endpoint).token_manager().revoke(token)
-
-    def refused() -> ErrTokenRevoked:
-        try:
-            user_client.bucket(bucket.name).object("hello.txt").get_reader().read_all()
-        except ErrTokenRevoked as err:
-            return err
-        raise AssertionError("the revoked token still works")
-
-    err = _eventually(refused, "the cluster to refuse the revoked token")
+    err = _refused_by_the_cluster(user_client, bucket.name)
     assert err.status_code == 401 and "token revoked" in str(err)
     assert token not in str(err) and token not in err.message and token not in repr(err)
     with pytest.raises(ErrAuthNUnauthorized) as caught:  # AuthN refuses it too
@@ -313,15 +319,7 @@ def test_logout_revokes_the_session_token(
         session.logout()
     with pytest.raises(ErrAuthNUnauthorized):
         AuthNClient(cluster.authn_endpoint, token=token).user_manager().get(reader[0])
-
-    def refused() -> None:
-        try:
-            _client(cluster, token).bucket(bucket.name).object("hello.txt").head()
-        except ErrTokenRevoked:
-            return
-        raise AssertionError("the logged-out token still works")
-
-    _eventually(refused, "the cluster to refuse the logged-out token")
+    _refused_by_the_cluster(_client(cluster, token), bucket.name)
 
 
 def _file_token_reads_the_ais_format(directory: Path) -> bool:
@@ -352,15 +350,7 @@ def test_token_file_rotated_mid_run_is_picked_up(
 
     old_token = first.token
     first.logout()
-
-    def refused() -> None:
-        try:
-            _client(cluster, old_token).bucket(bucket.name).object("hello.txt").head()
-        except ErrTokenRevoked:
-            return
-        raise AssertionError("the logged-out token still works")
-
-    _eventually(refused, "the cluster to refuse the logged-out token")
+    _refused_by_the_cluster(_client(cluster, old_token), bucket.name)
     # A token is a pure function of its claims, whose times are in seconds: a second login within
     # the same second would give the revoked token again. A different lifetime differs.
     second = AuthNClient(cluster.authn_endpoint, retry=QUICK)

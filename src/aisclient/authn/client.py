@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aisclient.authn import ops
 from aisclient.authn.errors import authn_error_from_response
+from aisclient.authn.managers import ClusterManager, RoleManager, TokenManager, UserManager
 from aisclient.clock import SYSTEM_CLOCK, Clock
 from aisclient.config import ClientConfig, RetryArg, TimeoutArg, resolve_config
 from aisclient.errors import UnexpectedResponseError
@@ -22,9 +23,6 @@ from aisclient.request import Request
 from aisclient.token import clean_token
 from aisclient.transport.base import Response, Transport, close_transport, redact_url
 from aisclient.transport.retrying import RetryingTransport
-
-if TYPE_CHECKING:
-    from aisclient.authn.managers import ClusterManager, RoleManager, TokenManager, UserManager
 
 __all__ = ["AuthNClient"]
 
@@ -155,23 +153,15 @@ class AuthNClient:
     # -- managers ---------------------------------------------------------------------
 
     def cluster_manager(self) -> ClusterManager:
-        from aisclient.authn.managers import ClusterManager
-
         return ClusterManager(self)
 
     def role_manager(self) -> RoleManager:
-        from aisclient.authn.managers import RoleManager
-
         return RoleManager(self)
 
     def user_manager(self) -> UserManager:
-        from aisclient.authn.managers import UserManager
-
         return UserManager(self)
 
     def token_manager(self) -> TokenManager:
-        from aisclient.authn.managers import TokenManager
-
         return TokenManager(self)
 
     # -- sending ----------------------------------------------------------------------

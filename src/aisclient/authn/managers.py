@@ -4,7 +4,7 @@ decode the answer. They share the client, and so its token."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from attrs import evolve
 
@@ -29,13 +29,20 @@ from aisclient.authn.models import (
     decode_users,
 )
 from aisclient.errors import UnexpectedResponseError
-
-if TYPE_CHECKING:
-    from aisclient.authn.client import AuthNClient
+from aisclient.request import Request
+from aisclient.transport.base import Response
 
 __all__ = ["ClusterManager", "RoleManager", "TokenManager", "UserManager"]
 
 Perms = AccessAttr | int | Sequence[AccessAttr]
+
+
+class AuthNSender(Protocol):
+    """What a manager needs of its client (``AuthNClient``): send, with AuthN's errors."""
+
+    def send(self, request: Request) -> Response: ...
+
+    def send_json(self, request: Request) -> Any: ...
 
 
 def _decoded(decode: Any, doc: Any, what: str) -> Any:
@@ -57,7 +64,7 @@ def _one_of(cluster_id: str | None, cluster_alias: str | None) -> str:
 class ClusterManager:
     """Clusters registered with AuthN (tokens name the clusters they are good for)."""
 
-    def __init__(self, client: AuthNClient) -> None:
+    def __init__(self, client: AuthNSender) -> None:
         self.client = client
 
     def list(self) -> ClusterList:
@@ -103,7 +110,7 @@ class ClusterManager:
 class RoleManager:
     """Roles: named permission sets on whole clusters or on single buckets."""
 
-    def __init__(self, client: AuthNClient) -> None:
+    def __init__(self, client: AuthNSender) -> None:
         self.client = client
 
     def list(self) -> RolesList:
@@ -176,7 +183,7 @@ class RoleManager:
 class UserManager:
     """Users and the roles they hold."""
 
-    def __init__(self, client: AuthNClient) -> None:
+    def __init__(self, client: AuthNSender) -> None:
         self.client = client
 
     def get(self, username: str) -> UserInfo:
@@ -224,7 +231,7 @@ class UserManager:
 class TokenManager:
     """Token revocation (any holder of a token may revoke it)."""
 
-    def __init__(self, client: AuthNClient) -> None:
+    def __init__(self, client: AuthNSender) -> None:
         self.client = client
 
     def revoke(self, token: str) -> None:

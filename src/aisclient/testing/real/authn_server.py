@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import secrets
-import time
 from pathlib import Path
 from types import TracebackType
 from typing import Final
@@ -17,10 +16,12 @@ from aisclient.testing.real.process import (
     LOG_TAIL_LINES,
     STOP_TIMEOUT,
     ClusterStartError,
+    NotReady,
     ServerProcess,
     child_environment,
     spawn,
     stop_process,
+    wait_until_ready,
 )
 
 ADMIN_NAME: Final = "admin"
@@ -129,43 +130,25 @@ class AuthNServer:
             try:
                 self._wait_ready()
                 return self
-            except ClusterStartError as err:
+            except NotReady as err:
                 tail = self.log_tail()
                 self.stop()
-                if _BIND_FAILURE in tail and attempt < self.attempts:
+                if err.exited and _BIND_FAILURE in tail and attempt < self.attempts:
                     continue
-                raise ClusterStartError(f"{err}\n{tail}") from None
+                raise ClusterStartError(f"AuthN server: {err}\n{tail}") from None
             except BaseException:
                 self.stop()
                 raise
         raise AssertionError("unreachable")
 
     def _wait_ready(self) -> None:
-        # GET /v1/roles needs no token and answers once the database is open.
-        url = f"{self.endpoint}/v1/roles"
-        deadline = time.monotonic() + self.startup_timeout
-        last = "no answer yet"
+        assert self._server is not None
         with urllib3.PoolManager(
             retries=False, timeout=urllib3.Timeout(connect=1.0, read=5.0)
         ) as http:
-            while True:
-                assert self._server is not None
-                rc = self._server.proc.poll()
-                if rc is not None:
-                    raise ClusterStartError(f"AuthN server exited with code {rc} during startup")
-                try:
-                    resp = http.request("GET", url)
-                    if resp.status == 200:
-                        return
-                    last = f"HTTP {resp.status}"
-                except urllib3.exceptions.HTTPError as exc:
-                    last = type(exc).__name__
-                if time.monotonic() >= deadline:
-                    raise ClusterStartError(
-                        f"AuthN server at {self.endpoint} not ready after "
-                        f"{self.startup_timeout:.0f}s (last answer: {last})"
-                    )
-                time.sleep(0.1)
+            # GET /v1/roles needs no token and answers once the database is open.
+            url = f"{self.endpoint}/v1/roles"
+            wait_until_ready(url, [self._server], http, timeout=self.startup_timeout, interval=0.1)
 
     def stop(self) -> int | None:
         """Stop the server (idempotent); return its exit code."""

@@ -38,11 +38,13 @@ from aisclient.testing.real.process import (
     LOG_TAIL_LINES,
     STOP_TIMEOUT,
     ClusterStartError,
+    NotReady,
     ServerProcess,
     child_environment,
     make_run_dir,
     spawn,
     stop_process,
+    wait_until_ready,
 )
 from aisclient.testing.real.tls import TlsFiles, make_tls_files
 
@@ -55,14 +57,6 @@ CLUSTER_ALIAS: Final = "aisclient-test"
 
 # What a node logs when one of its ports is taken (Go's net error text).
 _BIND_FAILURE: Final = "address already in use"
-
-
-class _StartFailure(Exception):
-    """One start attempt failed; ``retryable`` when a node exited early."""
-
-    def __init__(self, message: str, *, retryable: bool) -> None:
-        super().__init__(message)
-        self.retryable = retryable
 
 
 class RealCluster:
@@ -275,10 +269,10 @@ class RealCluster:
             try:
                 self._start_nodes_once()
                 return
-            except _StartFailure as exc:
+            except NotReady as exc:
                 self._stop_nodes()
                 tail = self.log_tail()
-                if exc.retryable and _BIND_FAILURE in tail and attempt < self.attempts:
+                if exc.exited and _BIND_FAILURE in tail and attempt < self.attempts:
                     self._nodes = []
                     continue  # a port was taken between choosing and binding it
                 raise ClusterStartError(
@@ -334,32 +328,9 @@ class RealCluster:
 
     def _wait_ready(self) -> None:
         # /v1/health stays open on a cluster that requires tokens.
-        url = f"{self.proxy_url}/v1/health?prr=true"
-        deadline = time.monotonic() + self.startup_timeout
-        last = "no answer yet"
         with self._pool() as http:
-            while True:
-                for node in self._nodes:
-                    rc = node.proc.poll()
-                    if rc is not None:
-                        raise _StartFailure(
-                            f"aisnode {node.role} exited with code {rc} during startup",
-                            retryable=True,
-                        )
-                try:
-                    resp = http.request("GET", url, preload_content=True)
-                    if resp.status == 200:
-                        return
-                    last = f"HTTP {resp.status}"
-                except urllib3.exceptions.HTTPError as exc:
-                    last = f"{type(exc).__name__}: {exc}"
-                if time.monotonic() >= deadline:
-                    raise _StartFailure(
-                        f"cluster at {self.proxy_url} not ready after "
-                        f"{self.startup_timeout:.0f}s (last health answer: {last})",
-                        retryable=False,
-                    )
-                time.sleep(0.25)
+            url = f"{self.proxy_url}/v1/health?prr=true"
+            wait_until_ready(url, self._nodes, http, timeout=self.startup_timeout)
 
     def _register_with_authn(self) -> None:
         if self.authn is None:

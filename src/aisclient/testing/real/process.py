@@ -7,10 +7,13 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+import urllib3
 
 STOP_TIMEOUT: Final = 10.0
 LOG_TAIL_LINES: Final = 40
@@ -51,6 +54,15 @@ _SCRUBBED_ENV: Final = frozenset(
 
 class ClusterStartError(RuntimeError):
     """A server did not become ready; the message includes the tail of its logs."""
+
+
+class NotReady(Exception):
+    """One start attempt failed; ``exited`` when a server process ended during it (which a
+    port taken meanwhile explains, so the caller may retry on new ports)."""
+
+    def __init__(self, message: str, *, exited: bool) -> None:
+        super().__init__(message)
+        self.exited = exited
 
 
 def child_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -143,6 +155,36 @@ def spawn(
             start_new_session=True,
         )
     return ServerProcess(role=role, proc=proc, info_log=info_log, output=output)
+
+
+def wait_until_ready(
+    url: str,
+    servers: Sequence[ServerProcess],
+    http: urllib3.PoolManager,
+    *,
+    timeout: float,
+    interval: float = 0.25,
+) -> None:
+    """Poll ``GET url`` until it answers 200 while every server keeps running; else
+    :class:`NotReady` (at the first exit, or after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while True:
+        for server in servers:
+            rc = server.proc.poll()
+            if rc is not None:
+                raise NotReady(f"{server.role} exited with code {rc} during startup", exited=True)
+        try:
+            if (status := http.request("GET", url).status) == 200:
+                return
+            last = f"HTTP {status}"
+        except urllib3.exceptions.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        if time.monotonic() >= deadline:
+            raise NotReady(
+                f"{url} not ready after {timeout:.0f}s (last answer: {last})", exited=False
+            )
+        time.sleep(interval)
 
 
 def _fs_type(path: Path) -> str | None:
