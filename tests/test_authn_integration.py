@@ -22,6 +22,7 @@ from aisclient.authn import (
     AccessAttr,
     AuthNClient,
     ErrAuthNAccessDenied,
+    ErrAuthNTokenRevoked,
     ErrAuthNUnauthorized,
     ErrClusterNotFound,
     ErrRoleAlreadyExists,
@@ -302,8 +303,9 @@ def test_revoked_token_is_refused_with_a_clear_error(
     err = _refused_by_the_cluster(user_client, bucket.name)
     assert err.status_code == 401 and "token revoked" in str(err)
     assert token not in str(err) and token not in err.message and token not in repr(err)
-    with pytest.raises(ErrAuthNUnauthorized) as caught:  # AuthN refuses it too
+    with pytest.raises(ErrTokenRevoked) as caught:  # AuthN refuses it too, saying why
         session.user_manager().get(reader[0])
+    assert isinstance(caught.value, ErrAuthNUnauthorized)
     assert token not in str(caught.value)
 
 
@@ -317,7 +319,7 @@ def test_logout_revokes_the_session_token(
     assert session.token is None
     with pytest.raises(ValueError, match="not logged in"):
         session.logout()
-    with pytest.raises(ErrAuthNUnauthorized):
+    with pytest.raises(ErrAuthNTokenRevoked):
         AuthNClient(cluster.authn_endpoint, token=token).user_manager().get(reader[0])
     _refused_by_the_cluster(_client(cluster, token), bucket.name)
 

@@ -10,6 +10,8 @@ from aisclient.authn import (
     AccessAttr,
     AuthNError,
     ErrAuthNAccessDenied,
+    ErrAuthNTokenExpired,
+    ErrAuthNTokenRevoked,
     ErrAuthNUnauthorized,
     ErrClusterAlreadyRegistered,
     ErrClusterNotFound,
@@ -34,7 +36,14 @@ from aisclient.authn.models import (
     decode_users,
     role_to_wire,
 )
-from aisclient.errors import AISError, APIRequestError, ErrAccessDenied, ErrUnauthorized
+from aisclient.errors import (
+    AISError,
+    APIRequestError,
+    ErrAccessDenied,
+    ErrTokenExpired,
+    ErrTokenRevoked,
+    ErrUnauthorized,
+)
 from aisclient.request import render_url
 
 JWT = (
@@ -245,6 +254,8 @@ def _error(status: int, message: str) -> AuthNError:
     [
         (401, "AuthN: failed to generate token for alice, err: invalid credentials", ErrUserInvalidCredentials),  # noqa: E501
         (401, "token required", ErrAuthNUnauthorized),
+        (401, 'not authorized (invalid token: token revoked): "***"', ErrAuthNTokenRevoked),
+        (401, "invalid token [err: token expired]", ErrAuthNTokenExpired),
         (403, "cannot delete admin", ErrAuthNAccessDenied),
         (404, 'user "bob" does not exist', ErrUserNotFound),
         (404, 'AuthN: failed to delete role zz, err: role "zz" does not exist', ErrRoleNotFound),
@@ -267,6 +278,8 @@ def test_error_classes(status: int, message: str, cls: type) -> None:
 
 def test_401_and_403_are_also_the_cluster_wide_classes() -> None:
     assert isinstance(_error(401, "token required"), ErrUnauthorized)
+    assert isinstance(_error(401, "token revoked"), ErrTokenRevoked)
+    assert isinstance(_error(401, "token expired"), ErrTokenExpired)
     assert isinstance(_error(401, "invalid credentials"), ErrUnauthorized)
     assert isinstance(_error(403, "no"), ErrAccessDenied)
 

@@ -13,6 +13,8 @@ from aisclient.authn.client import AuthNClient
 from aisclient.authn.errors import (
     AuthNError,
     ErrAuthNAccessDenied,
+    ErrAuthNTokenExpired,
+    ErrAuthNTokenRevoked,
     ErrAuthNUnauthorized,
     ErrClusterAlreadyRegistered,
     ErrClusterNotFound,
@@ -44,6 +46,8 @@ __all__ = [
     "ClusterManager",
     "ClusterPermission",
     "ErrAuthNAccessDenied",
+    "ErrAuthNTokenExpired",
+    "ErrAuthNTokenRevoked",
     "ErrAuthNUnauthorized",
     "ErrClusterAlreadyRegistered",
     "ErrClusterNotFound",

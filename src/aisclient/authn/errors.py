@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from aisclient.errors import (
     APIRequestError,
     ErrAccessDenied,
+    ErrTokenExpired,
+    ErrTokenRevoked,
     ErrUnauthorized,
     error_from_response,
 )
@@ -20,6 +22,8 @@ from aisclient.request import Request
 __all__ = [
     "AuthNError",
     "ErrAuthNAccessDenied",
+    "ErrAuthNTokenExpired",
+    "ErrAuthNTokenRevoked",
     "ErrAuthNUnauthorized",
     "ErrClusterAlreadyRegistered",
     "ErrClusterNotFound",
@@ -38,6 +42,14 @@ class AuthNError(APIRequestError):
 
 class ErrAuthNUnauthorized(AuthNError, ErrUnauthorized):
     """401: no token, or one the AuthN server refuses (expired, revoked, not an admin's)."""
+
+
+class ErrAuthNTokenExpired(ErrAuthNUnauthorized, ErrTokenExpired):
+    """401: the token has expired."""
+
+
+class ErrAuthNTokenRevoked(ErrAuthNUnauthorized, ErrTokenRevoked):
+    """401: the token was revoked (a logout, or an explicit revoke)."""
 
 
 class ErrUserInvalidCredentials(ErrAuthNUnauthorized):
@@ -83,7 +95,13 @@ _SUBJECTS: tuple[tuple[str, type[AuthNError], type[AuthNError]], ...] = (
 
 def _classify(status: int, text: str) -> type[AuthNError]:
     if status == 401:
-        return ErrUserInvalidCredentials if "invalid credentials" in text else ErrAuthNUnauthorized
+        if "invalid credentials" in text:
+            return ErrUserInvalidCredentials
+        if "token revoked" in text:
+            return ErrAuthNTokenRevoked
+        if "token expired" in text:
+            return ErrAuthNTokenExpired
+        return ErrAuthNUnauthorized
     if status == 403:
         return ErrAuthNAccessDenied
     found: type[AuthNError] = AuthNError

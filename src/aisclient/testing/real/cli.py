@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from aisclient.testing.real.cluster import RealCluster
@@ -64,9 +67,18 @@ def _cmd_run(ns: argparse.Namespace) -> int:
         if cluster.ca_cert:
             lines.append(f"export AIS_CLIENT_CA={cluster.ca_cert}")
         if cluster.authn is not None:
-            lines.append(f"export AIS_AUTHN_URL={cluster.authn_endpoint}")
-            # Shown on purpose: this is a throw-away local server the user asked to run.
-            lines.append(f"AuthN admin password: {cluster.authn.admin_password}")
+            # Secrets go to files only the user can read, never to the terminal.
+            password_file = _private_file(
+                cluster.run_dir / "admin-password", cluster.authn.admin_password
+            )
+            token_file = _private_file(
+                cluster.run_dir / "admin.token", json.dumps({"token": cluster.admin_token})
+            )
+            lines += [
+                f"export AIS_AUTHN_URL={cluster.authn_endpoint}",
+                f"export AIS_AUTHN_TOKEN_FILE={token_file}   (the admin's token)",
+                f"the AuthN user {cluster.authn.admin_name!r} has the password in {password_file}",
+            ]
         lines.append("(Ctrl-C to stop)")
         print("\n".join(lines), file=sys.stderr, flush=True)
         while not stop.wait(1.0):
@@ -75,6 +87,13 @@ def _cmd_run(ns: argparse.Namespace) -> int:
                 return 1
     print("stopped", file=sys.stderr)
     return 0
+
+
+def _private_file(path: Path, text: str) -> Path:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
