@@ -249,6 +249,7 @@ class RealCluster:
         except BaseException:
             self._stop_all()
             self._finish(remove=not self.keep_run_dir)
+            atexit.unregister(self.stop)
             raise
         self.startup_seconds = time.monotonic() - t0
         return self
@@ -295,24 +296,15 @@ class RealCluster:
             self.run_dir, self.ports, mountpaths=self.mountpaths, auth=auth, tls=tls
         )
         env = child_environment()
-        for role, node_dir, log_dir, extra in (
-            (
-                "proxy",
-                paths.proxy_dir,
-                paths.proxy_log_dir,
-                [f"-local_config={paths.proxy_local}", "-ntargets=1"],
-            ),
-            (
-                "target",
-                paths.target_dir,
-                paths.target_log_dir,
-                [f"-local_config={paths.target_local}"],
-            ),
-        ):
-            argv = [str(self.binary), f"-role={role}", f"-config={paths.cluster}", *extra]
-            self._nodes.append(
-                spawn(role, argv, workdir=node_dir, info_log=log_dir / f"ais{role}.INFO", env=env)
-            )
+        nodes: tuple[tuple[str, Path, Path, Path, list[str]], ...] = (
+            ("proxy", paths.proxy_dir, paths.proxy_log_dir, paths.proxy_local, ["-ntargets=1"]),
+            ("target", paths.target_dir, paths.target_log_dir, paths.target_local, []),
+        )
+        for role, node_dir, log_dir, local, extra in nodes:
+            argv = [str(self.binary), f"-role={role}", f"-config={paths.cluster}"]
+            argv += [f"-local_config={local}", *extra]
+            info_log = log_dir / f"ais{role}.INFO"
+            self._nodes.append(spawn(role, argv, workdir=node_dir, info_log=info_log, env=env))
         self._wait_ready()
 
     def _pool(self) -> urllib3.PoolManager:
