@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -75,7 +75,7 @@ def cached_binary_path(
     version: str | None = None, tags: Sequence[str] = DEFAULT_BUILD_TAGS
 ) -> Path:
     """Where the cache keeps ``aisnode`` for ``version`` and ``tags`` (it may not exist)."""
-    return cached_program_path(Program(AISNODE.name, AISNODE.package, "", tuple(tags)), version)
+    return cached_program_path(replace(AISNODE, tags=tuple(tags)), version)
 
 
 def _is_executable(path: Path) -> bool:
@@ -184,9 +184,7 @@ def install_aisnode(
     dest: Path | None = None,
 ) -> Path:
     """Build ``aisnode`` (with ``tags``) into ``dest``, by default its cache path."""
-    return build_program(
-        Program(AISNODE.name, AISNODE.package, AISNODE.env_var, tuple(tags)), version, dest
-    )
+    return build_program(replace(AISNODE, tags=tuple(tags)), version, dest)
 
 
 def install_authn(version: str | None = None, dest: Path | None = None) -> Path:

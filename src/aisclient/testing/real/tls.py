@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aisclient.testing.real.config import ServerTls
+
+if TYPE_CHECKING:
+    from trustme import LeafCert
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,6 @@ def make_tls_files(directory: Path) -> TlsFiles:
     return files
 
 
-def _write_chain(leaf: object, path: Path) -> None:
-    blobs = [pem.bytes() for pem in leaf.cert_chain_pems]  # type: ignore[attr-defined]
+def _write_chain(leaf: LeafCert, path: Path) -> None:
+    blobs = [pem.bytes() for pem in leaf.cert_chain_pems]
     path.write_bytes(b"".join(blobs))
