@@ -7,6 +7,7 @@ registered under ``CLUSTER_ALIAS``). Skipped without the binaries, except under 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import uuid
@@ -30,7 +31,6 @@ from aisclient.authn import (
     ErrUserInvalidCredentials,
     ErrUserNotFound,
 )
-from aisclient.config import resolve_config
 from aisclient.errors import ErrAccessDenied, ErrTokenRevoked, ErrUnauthorized
 from aisclient.retry import RetryPolicy
 from aisclient.testing.real import (
@@ -324,29 +324,19 @@ def test_logout_revokes_the_session_token(
     _refused_by_the_cluster(_client(cluster, token), bucket.name)
 
 
-def _file_token_reads_the_ais_format(directory: Path) -> bool:
-    from aisclient.token import FileToken
-
-    probe = directory / "probe.token"
-    probe.write_text(json.dumps({"token": "probe"}))
-    return FileToken(probe).token() == "probe"
-
-
 def test_token_file_rotated_mid_run_is_picked_up(
-    cluster: RealCluster, bucket: Any, reader: tuple[str, str], tmp_path: Path
+    cluster: RealCluster,
+    bucket: Any,
+    reader: tuple[str, str],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    if not _file_token_reads_the_ais_format(tmp_path):
-        pytest.skip(
-            "aisclient.token.FileToken sends the whole file as the token, but AIS token files "
-            '(AIS_AUTHN_TOKEN_FILE, written by `ais auth login`) hold JSON {"token": "<jwt>"}'
-        )
     user, password = reader
     first = _login(cluster, user, password)
     token_file = tmp_path / "auth.token"
     # The format AIS tools write and read: {"token": "<jwt>"}.
     token_file.write_text(json.dumps({"token": first.token}))
-    config = resolve_config(cluster.endpoint, token_file=token_file, retry=QUICK, env={})
-    client = Client(config=config)
+    client = Client(cluster.endpoint, token_file=token_file, retry_config=QUICK, env={})
     obj = client.bucket(bucket.name).object("hello.txt")
     assert obj.get_reader().read_all() == b"hello"
 
@@ -358,5 +348,20 @@ def test_token_file_rotated_mid_run_is_picked_up(
     second = AuthNClient(cluster.authn_endpoint, retry=QUICK)
     second.login(user, password, expires_in=3600)  # the server default is 2 h
     token_file.write_text(json.dumps({"token": second.token}))  # rotated, as a sidecar would
-    # The client notices the new file (or re-reads it after the 401): no restart, no error.
+    # The client notices the new file before its next request: no restart, no error.
     assert obj.get_reader().read_all() == b"hello"
+
+    # A rotation that the file's size and time do not show is found after the server's 401.
+    before = token_file.stat()
+    third = AuthNClient(cluster.authn_endpoint, retry=QUICK)
+    third.login(user, password, expires_in=5400)
+    second_token = second.token
+    second.logout()
+    _refused_by_the_cluster(_client(cluster, second_token), bucket.name)
+    token_file.write_text(json.dumps({"token": third.token}))
+    os.utime(token_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert token_file.stat().st_size == before.st_size  # same claims' shape, same length
+    caplog.set_level(logging.INFO, logger="aisclient")
+    assert obj.get_reader().read_all() == b"hello"
+    assert "answered 401; resending with a new token" in caplog.text
+    assert str(third.token) not in caplog.text
