@@ -295,3 +295,23 @@ def test_error_mapping_is_total() -> None:
     for body in (b"", b"\xff\xfe", b"[1,2]", b'{"message": 5}', b"{" * 5000):
         err = authn_error_from_response(404, {}, body)
         assert isinstance(err, AuthNError)
+
+
+@pytest.mark.parametrize("bad", ["-bob", "bob_", "a b", "bob.x", "x" * 33, "é"])
+def test_new_names_follow_the_servers_rule(bad: str) -> None:
+    with pytest.raises(ValueError, match="letters, digits"):
+        ops.create_user(bad, [], "pw")
+    with pytest.raises(ValueError, match="letters, digits"):
+        ops.create_role(RoleInfo(bad))
+    with pytest.raises(ValueError, match="letters, digits"):
+        ops.register_cluster("UUID1", bad, ["http://h:1"])
+
+
+def test_names_in_paths_stay_one_segment() -> None:
+    assert ops.create_user("a-b_9", [], "pw").json["id"] == "a-b_9"
+    assert ops.get_role("ClusterOwner-a-much-longer-alias-than-new-names").method == "GET"
+    for build in (ops.get_user, ops.delete_user, ops.get_role, ops.delete_role, ops.get_cluster):
+        with pytest.raises(ValueError, match="'/'"):
+            build("a/b")
+    with pytest.raises(ValueError, match="'/'"):
+        ops.login("a/b", "pw")

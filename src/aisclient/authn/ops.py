@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,9 @@ CLUSTERS = "clusters"
 TOKENS = "tokens"
 # The server refuses a token lifetime under a minute (0 means its maximum token age).
 MIN_EXPIRES_IN = 60.0
+# What the server accepts as a new user id, role name or cluster alias: letters and digits,
+# '-' and '_' inside, at most 32 characters.
+_NEW_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,30}[A-Za-z0-9])?")
 
 
 @frozen(repr=False)
@@ -37,10 +41,27 @@ class SecretJsonBody(JsonBody):
         return SecretJsonBody(json.dumps(value, separators=(",", ":")).encode())
 
 
-def _name(value: object, what: str) -> str:
+def _text(value: object, what: str) -> str:
     text = check_str(value, what)
     if not text.strip():
         raise ValueError(f"{what} must not be empty")
+    return text
+
+
+def _name(value: object, what: str) -> str:
+    """A name that becomes one path segment (built-in role names may be longer than new ones)."""
+    text = _text(value, what)
+    if "/" in text:
+        raise ValueError(f"{what} {text!r} must not contain '/'")
+    return text
+
+
+def _new_name(value: object, what: str) -> str:
+    text = _name(value, what)
+    if not _NEW_NAME.fullmatch(text):
+        raise ValueError(
+            f"{what} {text!r} must be 1-32 letters, digits, '-' or '_' (not first or last)"
+        )
     return text
 
 
@@ -97,7 +118,7 @@ def get_cluster(cluster_id_or_alias: str) -> Request:
 def cluster_smap(url: str) -> Request:
     """``GET {url}/v1/daemon?what=smap`` on a cluster's proxy: the map holds the cluster UUID."""
     return Request(
-        "GET", ("daemon",), query=(("what", "smap"),), endpoint=_name(url, "cluster URL")
+        "GET", ("daemon",), query=(("what", "smap"),), endpoint=_text(url, "cluster URL")
     )
 
 
@@ -106,7 +127,7 @@ def check_urls(urls: Sequence[str] | None, *, required: bool) -> list[str]:
         if urls is not None or required:
             raise TypeError("urls must be a list of proxy URLs (not a single str)")
         return []
-    items = [_name(url, "each cluster URL") for url in urls]
+    items = [_text(url, "each cluster URL") for url in urls]
     if required and not items:
         raise ValueError("urls must name at least one proxy URL")
     return items
@@ -115,7 +136,7 @@ def check_urls(urls: Sequence[str] | None, *, required: bool) -> list[str]:
 def register_cluster(cluster_id: str, alias: str, urls: Sequence[str]) -> Request:
     body = {
         "id": _name(cluster_id, "cluster_id"),
-        "alias": _name(alias, "cluster_alias"),
+        "alias": _new_name(alias, "cluster_alias"),
         "urls": check_urls(urls, required=True),
     }
     return Request("POST", (CLUSTERS,), body=JsonBody.of(body))
@@ -128,7 +149,7 @@ def update_cluster(
         raise ValueError("update needs a new cluster_alias or new urls")
     body: dict[str, Any] = {"id": _name(cluster_id, "cluster_id")}
     if alias is not None:
-        body["alias"] = _name(alias, "cluster_alias")
+        body["alias"] = _new_name(alias, "cluster_alias")
     if urls is not None:
         body["urls"] = check_urls(urls, required=True)
     return Request("PUT", (CLUSTERS, body["id"]), body=JsonBody.of(body))
@@ -157,7 +178,8 @@ def _role(role: object) -> RoleInfo:
 
 
 def create_role(role: RoleInfo) -> Request:
-    return Request("POST", (ROLES,), body=JsonBody.of(role_to_wire(_role(role))))
+    _new_name(_role(role).name, "role name")
+    return Request("POST", (ROLES,), body=JsonBody.of(role_to_wire(role)))
 
 
 def update_role(role: RoleInfo) -> Request:
@@ -189,7 +211,7 @@ def _roles(roles: Sequence[RoleInfo]) -> list[dict[str, Any]]:
 
 def create_user(username: str, roles: Sequence[RoleInfo], password: str) -> Request:
     body = {
-        "id": _name(username, "username"),
+        "id": _new_name(username, "username"),
         "pass": _secret(password, "password"),
         "roles": _roles(roles),
     }
