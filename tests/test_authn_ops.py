@@ -43,6 +43,7 @@ from aisclient.errors import (
     ErrTokenExpired,
     ErrTokenRevoked,
     ErrUnauthorized,
+    error_from_response,
 )
 from aisclient.request import render_url
 
@@ -315,3 +316,21 @@ def test_names_in_paths_stay_one_segment() -> None:
             build("a/b")
     with pytest.raises(ValueError, match="'/'"):
         ops.login("a/b", "pw")
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "cls"),
+    [
+        (401, "token required", ErrUnauthorized),
+        (401, "invalid token [err: token revoked]: ***", ErrTokenRevoked),
+        (401, "invalid token [err: token expired]", ErrTokenExpired),
+        (403, "user `ro` has insufficient permissions", ErrAccessDenied),
+        (403, "direct target access denied", ErrAccessDenied),
+    ],
+)
+def test_cluster_auth_errors_are_typed(status: int, message: str, cls: type) -> None:
+    body = json.dumps({"message": message, "status": status}).encode()
+    assert type(error_from_response(status, {}, body)) is cls
+    # HEAD answers carry the error in a header instead of the body.
+    head = error_from_response(status, {"Hdr-Error": body.decode()}, b"")
+    assert type(head) is cls and head.detail == message
