@@ -343,6 +343,14 @@ def test_cluster_config_with_tls(tmp_path: Path) -> None:
 def test_authn_config(tmp_path: Path) -> None:
     doc = real.authn_config(52011, secret="s", log_dir=tmp_path / "logs")
     assert doc["net"]["http"] == {"port": 52011, "use_https": False}
+    tls = real.ServerTls(tmp_path / "s.pem", tmp_path / "s.key", tmp_path / "ca.pem")
+    https = real.authn_config(52011, secret="s", log_dir=tmp_path, tls=tls)["net"]["http"]
+    assert https == {
+        "port": 52011,
+        "use_https": True,
+        "server_crt": str(tls.server_crt),
+        "server_key": str(tls.server_key),
+    }
     assert doc["auth"]["secret"] == "s"
     assert doc["log"]["dir"] == str(tmp_path / "logs")
 

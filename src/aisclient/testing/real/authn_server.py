@@ -10,7 +10,7 @@ from typing import Final
 
 import urllib3
 
-from aisclient.testing.real.config import free_ports, node_url, write_authn_config
+from aisclient.testing.real.config import ServerTls, free_ports, node_url, write_authn_config
 from aisclient.testing.real.install import AUTHN, AisnodeNotFoundError, authn_binary
 from aisclient.testing.real.process import (
     LOG_TAIL_LINES,
@@ -35,8 +35,8 @@ class AuthNServer:
     ``conf_dir`` holds ``authn.json``, the user database and the logs; it is created and
     left in place (the caller owns it). The first start creates the ``admin`` user with
     ``admin_password`` (random unless given). A start whose port was taken meanwhile is
-    retried on a new port, up to ``attempts`` tries. ``trusted_ca`` is the CA it verifies
-    HTTPS clusters with (instead of the system store).
+    retried on a new port, up to ``attempts`` tries. With ``tls`` the server speaks HTTPS
+    with that certificate and verifies HTTPS clusters with that CA (not the system store).
     """
 
     def __init__(
@@ -50,7 +50,7 @@ class AuthNServer:
         startup_timeout: float = AUTHN_STARTUP_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
         attempts: int = 3,
-        trusted_ca: Path | None = None,
+        tls: ServerTls | None = None,
     ) -> None:
         if binary is None:
             found = authn_binary(install=install)
@@ -68,7 +68,7 @@ class AuthNServer:
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.attempts = max(1, attempts)
-        self.trusted_ca = trusted_ca
+        self.tls = tls
         self.port: int | None = None
         self.exit_code: int | None = None
         self._server: ServerProcess | None = None
@@ -81,7 +81,7 @@ class AuthNServer:
     def endpoint(self) -> str:
         if self.port is None:
             raise RuntimeError("AuthNServer is not started")
-        return node_url(self.port)
+        return node_url(self.port, https=self.tls is not None)
 
     @property
     def pid(self) -> int | None:
@@ -111,15 +111,15 @@ class AuthNServer:
         for attempt in range(1, self.attempts + 1):
             atexit.register(self.stop)
             self.port = free_ports(1)[0]
-            config = write_authn_config(self.conf_dir, self.port, secret=self.secret)
+            config = write_authn_config(self.conf_dir, self.port, secret=self.secret, tls=self.tls)
             env = child_environment()
             # Read only when the database is empty (the first start).
             env["AIS_AUTHN_SU_NAME"] = self.admin_name
             env["AIS_AUTHN_SU_PASS"] = self.admin_password
-            if self.trusted_ca is not None:
+            if self.tls is not None:
                 # AuthN calls clusters over HTTPS but has no CA option; Go reads the roots
                 # from this file instead of the system store.
-                env["SSL_CERT_FILE"] = str(self.trusted_ca)
+                env["SSL_CERT_FILE"] = str(self.tls.ca_cert)
             self._server = spawn(
                 "authn",
                 [str(self.binary), f"-config={config.parent}"],
@@ -143,8 +143,9 @@ class AuthNServer:
 
     def _wait_ready(self) -> None:
         assert self._server is not None
+        ca = None if self.tls is None else str(self.tls.ca_cert)
         with urllib3.PoolManager(
-            retries=False, timeout=urllib3.Timeout(connect=1.0, read=5.0)
+            retries=False, timeout=urllib3.Timeout(connect=1.0, read=5.0), ca_certs=ca
         ) as http:
             # GET /v1/roles needs no token and answers once the database is open.
             url = f"{self.endpoint}/v1/roles"

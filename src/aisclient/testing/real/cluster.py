@@ -68,7 +68,7 @@ class RealCluster:
     ``auth=True`` starts an AuthN server first, has the cluster accept its tokens (and refuse
     requests without one), registers the cluster with it as :data:`CLUSTER_ALIAS`, and logs
     in as its admin: :attr:`admin_token`, :attr:`authn_endpoint`. ``https=True`` serves every
-    listener over TLS with certificates from a fresh private CA (:attr:`tls`); with
+    listener (AuthN's too) over TLS with certificates from a fresh private CA (:attr:`tls`); with
     ``client_cert_required=True`` the cluster also demands a client certificate signed by it.
 
     Each attempt uses freshly chosen free ports; one whose node exits early because a port
@@ -257,10 +257,8 @@ class RealCluster:
     def _start_authn(self) -> None:
         if not self.auth:
             return
-        trusted_ca = None if self.tls is None else self.tls.ca_cert
-        self.authn = AuthNServer(
-            self.run_dir / "authn", install=self.install, trusted_ca=trusted_ca
-        )
+        tls = None if self.tls is None else self.tls.server()
+        self.authn = AuthNServer(self.run_dir / "authn", install=self.install, tls=tls)
         self.authn.start()
 
     def _start_nodes(self) -> None:
@@ -329,12 +327,7 @@ class RealCluster:
             return
         from aisclient.authn import AuthNClient
 
-        options = self.client_options()
-        with AuthNClient(
-            self.authn.endpoint,
-            ca_cert=options.get("ca_cert"),
-            client_cert=options.get("client_cert"),
-        ) as authn:
+        with AuthNClient(self.authn.endpoint, ca_cert=self.ca_cert) as authn:
             self.admin_token = authn.login(self.authn.admin_name, self.authn.admin_password)
             authn.cluster_manager().register(CLUSTER_ALIAS, [self.endpoint])
 

@@ -248,20 +248,31 @@ def write_configs(
 
 
 def authn_config(
-    port: int, *, secret: str, log_dir: Path, expiration: str = "2h"
+    port: int,
+    *,
+    secret: str,
+    log_dir: Path,
+    expiration: str = "2h",
+    tls: ServerTls | None = None,
 ) -> dict[str, Any]:
-    """``authn.json`` for an AuthN server on ``port`` signing HS256 tokens with ``secret``."""
+    """``authn.json`` for an AuthN server on ``port`` signing HS256 tokens with ``secret``
+    (over HTTPS with ``tls``; AuthN has no client-certificate option)."""
+    http: dict[str, Any] = {"port": port, "use_https": tls is not None}
+    if tls is not None:
+        http.update(server_crt=str(tls.server_crt), server_key=str(tls.server_key))
     return {
         "log": {"dir": str(log_dir), "level": "3"},
-        "net": {"http": {"port": port, "use_https": False}},
+        "net": {"http": http},
         "auth": {"secret": secret, "expiration_time": expiration},
         "timeout": {"default_timeout": "30s"},
     }
 
 
-def write_authn_config(conf_dir: Path, port: int, *, secret: str) -> Path:
+def write_authn_config(
+    conf_dir: Path, port: int, *, secret: str, tls: ServerTls | None = None
+) -> Path:
     """Write ``conf_dir/authn.json`` (logs under ``conf_dir/logs``); return the file's path."""
     conf_dir.mkdir(parents=True, exist_ok=True)
     path = conf_dir / "authn.json"
-    _write_json(path, authn_config(port, secret=secret, log_dir=conf_dir / "logs"))
+    _write_json(path, authn_config(port, secret=secret, log_dir=conf_dir / "logs", tls=tls))
     return path
