@@ -430,3 +430,28 @@ def test_every_cluster_satisfies_the_protocol() -> None:
     assert isinstance(external, ClusterLike)
     with external as started:
         assert started.endpoint == "http://127.0.0.1:1"
+
+
+def test_wait_until_ready_gives_up_on_silence_and_on_exit(tmp_path: Path) -> None:
+    from aisclient.testing.real.process import NotReady, spawn, wait_until_ready
+
+    (closed_port,) = real.config.free_ports(1)
+    url = f"http://127.0.0.1:{closed_port}/v1/health"
+    sleeper = spawn(
+        "proxy",
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        workdir=tmp_path,
+        info_log=tmp_path / "none.INFO",
+        env=os.environ,
+    )
+    try:
+        with urllib3.PoolManager(retries=False) as http:
+            with pytest.raises(NotReady, match="not ready after") as silent:
+                wait_until_ready(url, [sleeper], http, timeout=0.3, interval=0.05)
+            assert not silent.value.exited
+            real.stop_process(sleeper.proc, timeout=5)
+            with pytest.raises(NotReady, match="proxy exited") as gone:
+                wait_until_ready(url, [sleeper], http, timeout=5)
+            assert gone.value.exited
+    finally:
+        real.stop_process(sleeper.proc, timeout=5)
