@@ -303,3 +303,15 @@ def test_unexpected_answers_are_ais_errors(server: Server, authn: AuthNClient) -
     server.on("GET", "users", "bob", body=["not", "a", "user"])
     with pytest.raises(UnexpectedResponseError, match="user 'bob'"):
         authn.user_manager().get("bob")
+
+
+def test_bad_names_fail_before_anything_is_sent(server: Server, authn: AuthNClient) -> None:
+    with pytest.raises(ValueError, match="cluster_alias"):
+        authn.cluster_manager().register("-bad", ["http://p:1"])
+    with pytest.raises(ValueError, match="role name"):
+        authn.role_manager().create("bad name", "", "c1", AccessAttr.GET)
+    with pytest.raises(TypeError, match="AccessAttr"):
+        authn.role_manager().create("good", "", "c1", ["GET"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="username"):
+        authn.user_manager().create("bad/name", ["ro"], "pw")
+    assert server.sent == []

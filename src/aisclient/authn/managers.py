@@ -3,8 +3,8 @@ decode the answer. They share the client, and so its token."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from attrs import evolve
 
@@ -35,6 +35,7 @@ from aisclient.transport.base import Response
 __all__ = ["ClusterManager", "RoleManager", "TokenManager", "UserManager"]
 
 Perms = AccessAttr | int | Sequence[AccessAttr]
+T = TypeVar("T")
 
 
 class AuthNSender(Protocol):
@@ -45,7 +46,7 @@ class AuthNSender(Protocol):
     def send_json(self, request: Request) -> Any: ...
 
 
-def _decoded(decode: Any, doc: Any, what: str) -> Any:
+def _decoded(decode: Callable[[Any], T], doc: Any, what: str) -> T:
     try:
         return decode(doc)
     except UnexpectedResponseError:
@@ -69,16 +70,14 @@ class ClusterManager:
 
     def list(self) -> ClusterList:
         doc = self.client.send_json(ops.list_clusters())
-        result: ClusterList = _decoded(decode_cluster_list, doc, "the cluster list")
-        return result
+        return _decoded(decode_cluster_list, doc, "the cluster list")
 
     def get(self, cluster_id: str | None = None, cluster_alias: str | None = None) -> ClusterInfo:
         key = _one_of(cluster_id, cluster_alias)
         found = _decoded(decode_cluster_list, self.client.send_json(ops.get_cluster(key)), key)
         if not found.clusters:
             raise UnexpectedResponseError(f"AuthN answered the query for cluster {key!r} with none")
-        info: ClusterInfo = next(iter(found.clusters.values()))
-        return info
+        return next(iter(found.clusters.values()))
 
     def register(self, cluster_alias: str, urls: Sequence[str]) -> ClusterInfo:
         """Register the cluster whose proxies are at ``urls`` under ``cluster_alias``.
@@ -87,6 +86,7 @@ class ClusterManager:
         TLS settings). The cluster must already accept AuthN's signing key.
         """
         first = ops.check_urls(urls, required=True)[0]
+        ops.check_new_name(cluster_alias, "cluster_alias")  # before anything is sent
         smap = self.client.send_json(ops.cluster_smap(first))
         cluster_id = smap.get("uuid") if isinstance(smap, dict) else None
         if not isinstance(cluster_id, str) or not cluster_id:
@@ -114,13 +114,11 @@ class RoleManager:
         self.client = client
 
     def list(self) -> RolesList:
-        result: RolesList = _decoded(decode_roles, self.client.send_json(ops.list_roles()), "roles")
-        return result
+        return _decoded(decode_roles, self.client.send_json(ops.list_roles()), "roles")
 
     def get(self, role_name: str) -> RoleInfo:
         doc = self.client.send_json(ops.get_role(role_name))
-        result: RoleInfo = _decoded(decode_role, doc, f"role {role_name!r}")
-        return result
+        return _decoded(decode_role, doc, f"role {role_name!r}")
 
     def _acl(
         self, role: RoleInfo, cluster_alias: str, perms: Perms, bucket_name: str | None
@@ -143,6 +141,7 @@ class RoleManager:
     ) -> RoleInfo:
         """A role with ``perms`` on the cluster ``cluster_alias`` (or on one of its ais://
         buckets, ``bucket_name``)."""
+        ops.create_role(RoleInfo(name, desc))  # checks the arguments before the lookup
         role = self._acl(RoleInfo(name, desc), cluster_alias, perms, bucket_name)
         self.client.send(ops.create_role(role)).close()
         return self.get(name)
@@ -188,12 +187,10 @@ class UserManager:
 
     def get(self, username: str) -> UserInfo:
         doc = self.client.send_json(ops.get_user(username))
-        result: UserInfo = _decoded(decode_user, doc, f"user {username!r}")
-        return result
+        return _decoded(decode_user, doc, f"user {username!r}")
 
     def list(self) -> UserMap:
-        result: UserMap = _decoded(decode_users, self.client.send_json(ops.list_users()), "users")
-        return result
+        return _decoded(decode_users, self.client.send_json(ops.list_users()), "users")
 
     def _roles(self, roles: Sequence[str]) -> tuple[RoleInfo, ...]:
         # The server drops unknown role names silently; looking each up first turns a typo

@@ -56,7 +56,7 @@ def _name(value: object, what: str) -> str:
     return text
 
 
-def _new_name(value: object, what: str) -> str:
+def check_new_name(value: object, what: str) -> str:
     text = _name(value, what)
     if not _NEW_NAME.fullmatch(text):
         raise ValueError(
@@ -136,7 +136,7 @@ def check_urls(urls: Sequence[str] | None, *, required: bool) -> list[str]:
 def register_cluster(cluster_id: str, alias: str, urls: Sequence[str]) -> Request:
     body = {
         "id": _name(cluster_id, "cluster_id"),
-        "alias": _new_name(alias, "cluster_alias"),
+        "alias": check_new_name(alias, "cluster_alias"),
         "urls": check_urls(urls, required=True),
     }
     return Request("POST", (CLUSTERS,), body=JsonBody.of(body))
@@ -149,7 +149,7 @@ def update_cluster(
         raise ValueError("update needs a new cluster_alias or new urls")
     body: dict[str, Any] = {"id": _name(cluster_id, "cluster_id")}
     if alias is not None:
-        body["alias"] = _new_name(alias, "cluster_alias")
+        body["alias"] = check_new_name(alias, "cluster_alias")
     if urls is not None:
         body["urls"] = check_urls(urls, required=True)
     return Request("PUT", (CLUSTERS, body["id"]), body=JsonBody.of(body))
@@ -178,7 +178,7 @@ def _role(role: object) -> RoleInfo:
 
 
 def create_role(role: RoleInfo) -> Request:
-    _new_name(_role(role).name, "role name")
+    check_new_name(_role(role).name, "role name")
     return Request("POST", (ROLES,), body=JsonBody.of(role_to_wire(role)))
 
 
@@ -211,7 +211,7 @@ def _roles(roles: Sequence[RoleInfo]) -> list[dict[str, Any]]:
 
 def create_user(username: str, roles: Sequence[RoleInfo], password: str) -> Request:
     body = {
-        "id": _new_name(username, "username"),
+        "id": check_new_name(username, "username"),
         "pass": _secret(password, "password"),
         "roles": _roles(roles),
     }
