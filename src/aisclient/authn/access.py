@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntFlag
 
+from aisclient.validators import is_int
+
 
 class AccessAttr(IntFlag):
     """One bit per permission; combine with ``|``. A role's ``perm`` is their OR, in decimal."""
@@ -58,7 +60,7 @@ def perm_string(perms: int | AccessAttr | list[AccessAttr] | tuple[AccessAttr, .
 
 
 def _check_flag(flag: object) -> int:
-    if isinstance(flag, bool) or not isinstance(flag, int):
+    if not is_int(flag):
         raise TypeError(f"a permission must be an AccessAttr (or an int), not {flag!r}")
     if flag < 0 or flag >= 1 << 64:
         raise ValueError(f"a permission must fit in 64 bits, not {flag}")

@@ -15,8 +15,8 @@ from typing import Any
 from attrs import frozen
 
 from aisclient.authn.models import RoleInfo, role_to_wire
-from aisclient.ops._common import check_str
 from aisclient.request import JsonBody, Request
+from aisclient.validators import check_str, is_number
 
 USERS = "users"
 ROLES = "roles"
@@ -77,7 +77,7 @@ def _secret(value: object, what: str) -> str:
 def _expires_in_ns(expires_in: float | None) -> int | None:
     if expires_in is None:
         return None
-    if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+    if not is_number(expires_in):
         raise TypeError(f"expires_in must be a number of seconds, not {expires_in!r}")
     if math.isnan(expires_in) or math.isinf(expires_in) or expires_in < 0:
         raise ValueError(f"expires_in must be a finite number of seconds >= 0, not {expires_in}")
