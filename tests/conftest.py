@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from aisclient import Client
+from aisclient.testing.protocol import ClusterLike, ExternalCluster
 
 _SKIP_HINT = (
     "real-cluster tests skipped: no aisnode binary found. Enable them with "
@@ -25,7 +26,7 @@ _SKIP_HINT = (
 
 
 @pytest.fixture(scope="session")
-def local_cluster() -> Iterator[Any]:
+def local_cluster() -> Iterator[ClusterLike]:
     from aisclient.testing.local import LocalCluster
 
     with LocalCluster(targets=2) as cluster:
@@ -33,27 +34,29 @@ def local_cluster() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def real_endpoint() -> Iterator[str]:
+def real_cluster() -> Iterator[ClusterLike]:
     endpoint = os.environ.get("AIS_ENDPOINT")
+    cluster: ClusterLike
     if endpoint:
-        yield endpoint
-        return
-    from aisclient.testing.real import RealCluster, aisnode_binary
+        cluster = ExternalCluster(endpoint)
+    else:
+        from aisclient.testing.real import RealCluster, aisnode_binary
 
-    if aisnode_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the real-cluster tests, but no aisnode binary was found")
-        pytest.skip(_SKIP_HINT)
-    with RealCluster() as cluster:
-        yield cluster.endpoint
+        if aisnode_binary() is None:
+            if os.environ.get("CI"):
+                pytest.fail("CI must run the real-cluster tests, but no aisnode binary was found")
+            pytest.skip(_SKIP_HINT)
+        # The promote scenario needs the server's promote root.
+        cluster = RealCluster(promote_dir=True)
+    with cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session", params=["local", "real"])
 def cluster_endpoint(request: pytest.FixtureRequest) -> str:
     """The proxy URL of a running cluster: LocalCluster or real aisnode."""
-    if request.param == "local":
-        return str(request.getfixturevalue("local_cluster").endpoint)
-    return str(request.getfixturevalue("real_endpoint"))
+    cluster: ClusterLike = request.getfixturevalue(f"{request.param}_cluster")
+    return cluster.endpoint
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ whole module; they are skipped when no ``aisnode`` binary is found, except under
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -300,6 +301,157 @@ def test_smap_has_one_loopback_target(cluster: RealCluster, http: urllib3.PoolMa
 
 
 @pytest.mark.real
+def test_real_cluster_satisfies_the_protocol(cluster: RealCluster) -> None:
+    from aisclient.testing import ClusterLike
+
+    assert isinstance(cluster, ClusterLike)
+
+
+@pytest.mark.real
 def test_log_tail_names_both_logs(cluster: RealCluster) -> None:
     tail = cluster.log_tail(5)
     assert "aisproxy.INFO" in tail and "aistarget.INFO" in tail
+
+
+# --------------------------------------------------------------------------------------
+# Unit tests: secured clusters (AuthN, TLS), the run directory, the cluster protocol
+# --------------------------------------------------------------------------------------
+
+
+def test_cluster_config_with_auth_requires_tokens_signed_by_the_secret() -> None:
+    cfg = real.cluster_config(PORTS, auth=real.ClusterAuth("the-secret"))
+    assert cfg["auth"] == {
+        "signature": {"key": "the-secret", "method": "HS256"},
+        "client_auth_required": True,
+    }
+    assert "the-secret" not in repr(real.ClusterAuth("the-secret"))
+
+
+def test_cluster_config_with_tls(tmp_path: Path) -> None:
+    tls = real.ServerTls(tmp_path / "s.pem", tmp_path / "s.key", tmp_path / "ca.pem")
+    cfg = real.cluster_config(PORTS, tls=tls)
+    http = cfg["net"]["http"]
+    assert http["use_https"] is True
+    assert (http["server_crt"], http["server_key"]) == (str(tls.server_crt), str(tls.server_key))
+    assert http["client_ca_tls"] == str(tls.ca_cert)  # nodes verify each other with it
+    assert "client_auth_tls" not in http
+    assert cfg["proxy"]["primary_url"] == "https://127.0.0.1:51080"  # the scheme must match
+    mtls = real.cluster_config(PORTS, tls=dataclasses.replace(tls, require_client_cert=True))
+    assert mtls["net"]["http"]["client_auth_tls"] == 4  # require and verify
+
+
+def test_authn_config(tmp_path: Path) -> None:
+    doc = real.authn_config(52011, secret="s", log_dir=tmp_path / "logs")
+    assert doc["net"]["http"] == {"port": 52011, "use_https": False}
+    tls = real.ServerTls(tmp_path / "s.pem", tmp_path / "s.key", tmp_path / "ca.pem")
+    https = real.authn_config(52011, secret="s", log_dir=tmp_path, tls=tls)["net"]["http"]
+    assert https == {
+        "port": 52011,
+        "use_https": True,
+        "server_crt": str(tls.server_crt),
+        "server_key": str(tls.server_key),
+    }
+    assert doc["auth"]["secret"] == "s"
+    assert doc["log"]["dir"] == str(tmp_path / "logs")
+
+
+def test_child_environment_drops_authn_server_settings() -> None:
+    env = real.child_environment(
+        {
+            "AIS_AUTHN_SECRET_KEY": "x",
+            "AIS_AUTHN_CONF_DIR": "/etc",
+            "AIS_SERVER_CRT": "c",
+            "HOME": "/h",
+        }
+    )
+    assert env == {"HOME": "/h"}
+
+
+def test_authn_binary_lookup(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert real.authn_binary() is None
+    assert real.main(["path", "--authn"]) == 1
+    exe = tmp_path / "authn"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("AUTHN_BIN", str(exe))
+    assert real.authn_binary() == exe
+    monkeypatch.delenv("AUTHN_BIN")
+    from aisclient.testing.real.install import AUTHN, cached_program_path
+
+    assert cached_program_path(AUTHN) == clean_env / "aisclient/authn/v1.5.0-notags/authn"
+
+
+def test_tls_files(tmp_path: Path) -> None:
+    import ssl
+
+    files = real.make_tls_files(tmp_path / "tls")
+    for key in (files.server_key, files.client_key):
+        assert key.stat().st_mode & 0o077 == 0
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(files.server_crt, files.server_key)  # a matching pair
+    client = ssl.create_default_context(cafile=str(files.ca_cert))
+    client.load_cert_chain(files.client_cert, files.client_key)
+    assert client.cert_store_stats()["x509_ca"] == 1
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="https"):
+        RealCluster("/bin/true", client_cert_required=True)
+
+
+@pytest.mark.parametrize("wanted", [False, True])
+def test_promote_dir_only_when_asked(
+    wanted: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from aisclient.testing.real import cluster as cluster_module
+
+    promote = tmp_path / "var/lib/ais/promote"
+    monkeypatch.setattr(cluster_module, "PROMOTE_DIR", promote)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setenv("TMPDIR", str(runs))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    broken = RealCluster("/bin/false", promote_dir=wanted, attempts=1, startup_timeout=5)
+    with pytest.raises(real.ClusterStartError, match="exited with code 1"):
+        broken.start()
+    assert promote.is_dir() is wanted
+    assert list(runs.iterdir()) == []  # the failed start left nothing behind
+    assert not broken.running and broken.pids == {}
+
+
+def test_every_cluster_satisfies_the_protocol() -> None:
+    from aisclient.testing import ClusterLike, ExternalCluster, LocalCluster
+
+    with LocalCluster() as local:
+        assert isinstance(local, ClusterLike)
+    external = ExternalCluster("http://127.0.0.1:1")
+    assert isinstance(external, ClusterLike)
+    with external as started:
+        assert started.endpoint == "http://127.0.0.1:1"
+
+
+def test_wait_until_ready_gives_up_on_silence_and_on_exit(tmp_path: Path) -> None:
+    from aisclient.testing.real.process import NotReady, spawn, wait_until_ready
+
+    (closed_port,) = real.config.free_ports(1)
+    url = f"http://127.0.0.1:{closed_port}/v1/health"
+    sleeper = spawn(
+        "proxy",
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        workdir=tmp_path,
+        info_log=tmp_path / "none.INFO",
+        env=os.environ,
+    )
+    try:
+        with urllib3.PoolManager(retries=False) as http:
+            with pytest.raises(NotReady, match="not ready after") as silent:
+                wait_until_ready(url, [sleeper], http, timeout=0.3, interval=0.05)
+            assert not silent.value.exited
+            real.stop_process(sleeper.proc, timeout=5)
+            with pytest.raises(NotReady, match="proxy exited") as gone:
+                wait_until_ready(url, [sleeper], http, timeout=5)
+            assert gone.value.exited
+    finally:
+        real.stop_process(sleeper.proc, timeout=5)

@@ -19,6 +19,7 @@ __all__ = [
     "AISRetryableError",
     "AISTimeoutError",
     "APIRequestError",
+    "ErrAccessDenied",
     "ErrBckAlreadyExists",
     "ErrBckNotFound",
     "ErrETLAlreadyExists",
@@ -26,6 +27,9 @@ __all__ = [
     "ErrGETConflict",
     "ErrObjNotFound",
     "ErrRemoteBckNotFound",
+    "ErrTokenExpired",
+    "ErrTokenRevoked",
+    "ErrUnauthorized",
     "IncompleteBodyError",
     "InvalidBckProvider",
     "InvalidObjectRangeIndex",
@@ -44,6 +48,7 @@ __all__ = [
     "UnreplayableBodyError",
     "WaitTimeoutError",
     "error_from_response",
+    "redact_tokens",
 ]
 
 
@@ -135,6 +140,23 @@ class ErrETLNotFound(APIRequestError):
 
 class ErrETLAlreadyExists(APIRequestError):
     """409: an ETL with that name already exists."""
+
+
+class ErrUnauthorized(APIRequestError):
+    """401: no token, or a token the server does not accept (bad signature, unknown issuer)."""
+
+
+class ErrTokenExpired(ErrUnauthorized):
+    """401: the token has expired; log in again for a new one."""
+
+
+class ErrTokenRevoked(ErrUnauthorized):
+    """401: the token was revoked (logged out, or its user deleted); log in again."""
+
+
+class ErrAccessDenied(APIRequestError):
+    """403: the token is valid but its roles do not allow the operation (or direct target
+    access is refused on a secured cluster)."""
 
 
 class AISConnectionError(AISError, ConnectionError):
@@ -294,11 +316,19 @@ _BUCKET_URL = re.compile(
     rf"((?:@{_NAME}*(?:#{_NAME}*)?/)?[A-Za-z0-9@#._\-]{{1,132}})(/?)"
 )
 _ETL_MARKER = "etl job"
+# A JWT (header.payload.signature, base64url, the header always starting with '{"'). Servers
+# quote a refused token in their error text; it must not reach a message, log or repr.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+def redact_tokens(text: str) -> str:
+    """``text`` with every JWT replaced by ``***``."""
+    return _JWT.sub("***", text) if "eyJ" in text else text
 
 
 def _parse_body(body: bytes) -> tuple[str, str, str]:
     """Return (raw text, tcode, message) for any bytes; never raises."""
-    text = body.decode("utf-8", errors="replace")
+    text = redact_tokens(body.decode("utf-8", errors="replace"))
     try:
         doc = json.loads(text) if text.lstrip().startswith("{") else None
     except (ValueError, RecursionError):  # hostile nesting must not break error reporting
@@ -349,6 +379,14 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 
 def _classify(status: int, method: str, text: str) -> type[APIRequestError]:
+    if status == 401:
+        if "token revoked" in text:
+            return ErrTokenRevoked
+        if "token expired" in text:
+            return ErrTokenExpired
+        return ErrUnauthorized
+    if status == 403:
+        return ErrAccessDenied
     if status == 404:
         if _ETL_MARKER in text:
             return ErrETLNotFound

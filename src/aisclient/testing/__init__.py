@@ -9,13 +9,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aisclient.testing.local import LocalCluster
+    from aisclient.testing.protocol import ClusterLike, ExternalCluster
+    from aisclient.testing.real import RealCluster
 
-__all__ = ["LocalCluster"]
+__all__ = ["ClusterLike", "ExternalCluster", "LocalCluster", "RealCluster"]
+
+_EXPORTS = {
+    "ClusterLike": "aisclient.testing.protocol",
+    "ExternalCluster": "aisclient.testing.protocol",
+    "LocalCluster": "aisclient.testing.local",
+    "RealCluster": "aisclient.testing.real",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "LocalCluster":
-        from aisclient.testing.local import LocalCluster
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return LocalCluster
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,5 @@
+import sys
+
+from aisclient.testing.real.cli import main
+
+sys.exit(main())
