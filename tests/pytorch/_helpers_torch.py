@@ -1,0 +1,46 @@
+"""Helpers of the PyTorch tests: filled buckets and a request-counting transport."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aisclient import Client
+from aisclient.request import Request
+from aisclient.retry import RetryPolicy
+from aisclient.transport.base import Response, Transport
+
+COUNT = 40
+
+
+def content_of(index: int) -> bytes:
+    return f"sample {index:03d} ".encode() * (index + 1)
+
+
+def make_client(endpoint: str, transport: Transport | None = None) -> Client:
+    policy = RetryPolicy(backoff_factor=0.05, network_wait_min=0.05, network_wait_max=0.2)
+    return Client(endpoint, retry_config=policy, timeout=(3, 60), transport=transport)
+
+
+def fill(client: Client, count: int = COUNT, prefix: str = "img/") -> tuple[Any, dict[str, bytes]]:
+    """A new bucket with ``count`` objects; returns it and ``{name: content}``."""
+    bucket = client.bucket(f"pt-{uuid.uuid4().hex[:10]}").create()
+    expected = {f"{prefix}{i:03d}.bin": content_of(i) for i in range(count)}
+    for name, content in expected.items():
+        bucket.object(name).get_writer().put_content(content)
+    return bucket, expected
+
+
+class CountingTransport:
+    """Passes every request on, and remembers ``(method, first path segments)``."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def send(self, request: Request) -> Response:
+        self.seen.append((request.method, request.path[:2]))
+        return self.inner.send(request)
+
+    def count(self, method: str, *path: str) -> int:
+        return sum(1 for m, p in self.seen if m == method and p[: len(path)] == path)
