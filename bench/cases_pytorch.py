@@ -3,18 +3,20 @@ over tar shards of the same samples, aisclient's datasets against the official S
 
 Each case runs in a fresh process (fork workers, as a DataLoader does on Linux by default), the
 two clients taking turns. The time covers building the dataset (its listing) and the whole
-epoch. Memory is the peak RSS of the largest DataLoader worker.
+epoch. Memory is the peak RSS growth of a DataLoader worker over its RSS when it started
+(sampled every 5 ms by a thread in the worker), the largest of the two.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import resource
+import multiprocessing
 import statistics
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -44,19 +46,42 @@ def _dataset(who: str, kind: str, endpoint: str) -> Any:
     return AISIterDataset(bucket, prefix_map={bucket: "obj/"})
 
 
+#: Peak RSS growth (MiB) per worker, written by the workers' sampling threads.
+_PEAKS: Any = None
+
+
+def _watch_rss(worker_id: int) -> None:
+    from bench._measure import rss_kib
+
+    base = rss_kib()
+
+    def sample() -> None:
+        while True:
+            _PEAKS[worker_id] = max(_PEAKS[worker_id], (rss_kib() - base) / 1024)
+            time.sleep(0.005)
+
+    threading.Thread(target=sample, daemon=True).start()
+
+
 def _case(who: str, kind: str, endpoint: str) -> None:
+    global _PEAKS
     import torch.utils.data
 
+    _PEAKS = multiprocessing.get_context("fork").Array("d", WORKERS)
     start = time.perf_counter()
     loader = torch.utils.data.DataLoader(
-        _dataset(who, kind, endpoint), batch_size=BATCH, num_workers=WORKERS
+        _dataset(who, kind, endpoint),
+        batch_size=BATCH,
+        num_workers=WORKERS,
+        multiprocessing_context="fork",
+        worker_init_fn=_watch_rss,
     )
     samples = 0
     for names, _fields in loader:
         samples += len(names)
     seconds = time.perf_counter() - start
-    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"samples": samples, "seconds": seconds, "worker_rss_mib": worker_rss}))
+    result = {"samples": samples, "seconds": seconds, "worker_rss_mib": max(_PEAKS)}
+    print(json.dumps(result))
 
 
 def _child(who: str, kind: str, endpoint: str) -> dict[str, float]:
@@ -124,7 +149,8 @@ def run(endpoint: str, quick: bool) -> list[tuple[str, dict[str, float]]]:
         rows.append(
             (f"{label}, samples/s", {w: statistics.median(v) for w, v in speed[kind].items()})
         )
-        rows.append((f"{label}, worker max RSS MiB", {w: max(v) for w, v in rss[kind].items()}))
+        growth = {w: max(v) for w, v in rss[kind].items()}
+        rows.append((f"{label}, worker RSS growth MiB", growth))
     batch = statistics.median(speed["batch"]["aisclient"])
     single = statistics.median(speed["iter"]["aisclient"])
     rows.append(

@@ -13,7 +13,7 @@ import tarfile
 import textwrap
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -23,6 +23,7 @@ from aisclient.pytorch.core.packing import pack_by_size
 from aisclient.pytorch.core.samples import ExtensionFiller, group_samples, split_member_name
 from aisclient.pytorch.core.sources import prefixes_for
 from aisclient.pytorch.core.split import Part, Progress, epoch_order, validate_rank
+from aisclient.pytorch.core.tar_stream import TarFormatError, iter_tar_members
 
 # -- split across ranks × workers --------------------------------------------------------
 
@@ -360,3 +361,62 @@ def test_import_aisclient_never_imports_torch() -> None:
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+# -- the streaming tar decoder -------------------------------------------------------------
+
+
+def _archive(mode: str, fmt: int = tarfile.PAX_FORMAT) -> tuple[bytes, list[tuple[str, bytes]]]:
+    files = [
+        ("k1.jpg", b"\xff" * 700),
+        ("d/" + "long-" * 40 + ".txt", b"long name"),  # > 100 bytes: PAX or GNU long name
+        ("p" * 120 + "/short.cls", b"7"),  # a long directory: the ustar prefix field
+        ("empty.bin", b""),
+        ("é.json", b"{}"),
+    ]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode, format=fmt) as archive:  # type: ignore[call-overload]
+        directory = tarfile.TarInfo("adir")
+        directory.type = tarfile.DIRTYPE
+        archive.addfile(directory)  # skipped: not a regular file
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue(), files
+
+
+def _reads_of(data: bytes, size: int) -> Callable[[int], bytes]:
+    stream = io.BytesIO(data)
+    return lambda n: stream.read(min(n, size))  # short reads, as a socket gives
+
+
+@pytest.mark.parametrize("fmt", [tarfile.PAX_FORMAT, tarfile.GNU_FORMAT, tarfile.USTAR_FORMAT])
+@pytest.mark.parametrize("mode", ["w", "w:gz"])
+@pytest.mark.parametrize("read_size", [1, 511, 1 << 20])
+def test_tar_decoder_reads_what_tarfile_wrote(mode: str, fmt: int, read_size: int) -> None:
+    # ustar cannot hold the long names of the full archive: a smaller one for it.
+    data, files = _ustar_archive(mode) if fmt == tarfile.USTAR_FORMAT else _archive(mode, fmt)
+    assert list(iter_tar_members(_reads_of(data, read_size))) == files
+
+
+def _ustar_archive(mode: str) -> tuple[bytes, list[tuple[str, bytes]]]:
+    files = [("a.jpg", b"1" * 513), ("p" * 120 + "/b.cls", b"2")]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode, format=tarfile.USTAR_FORMAT) as archive:  # type: ignore[call-overload]
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue(), files
+
+
+def test_tar_decoder_on_empty_and_broken_streams() -> None:
+    assert list(iter_tar_members(io.BytesIO(b"").read)) == []
+    with pytest.raises(TarFormatError, match="bad header checksum"):
+        list(iter_tar_members(io.BytesIO(b"not a tar archive" * 64).read))
+    data, _files = _archive("w")
+    with pytest.raises(TarFormatError, match="ends inside a member"):
+        list(iter_tar_members(io.BytesIO(data[:1700]).read))
+    with pytest.raises(TarFormatError, match="broken gzip"):
+        list(iter_tar_members(io.BytesIO(b"\x1f\x8b" + b"\x00" * 600).read))

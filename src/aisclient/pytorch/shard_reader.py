@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from aisclient.batch.archive_stream import StreamFile, iter_tar
 from aisclient.errors import AISError
 from aisclient.etl_config import ETLConfig
 from aisclient.obj import Object
 from aisclient.pytorch.core.samples import ExtensionFiller, ZeroDict, group_samples
 from aisclient.pytorch.core.sources import PrefixMap
+from aisclient.pytorch.core.tar_stream import iter_tar_members
 from aisclient.pytorch.iter_dataset import AISBaseIterDataset, read_error
 
 
@@ -54,7 +54,7 @@ class AISShardReader(AISBaseIterDataset):
     def _read_shard(self, shard: Object) -> Iterator[tuple[str, dict[str, bytes]]]:
         stream = shard.get_reader(etl=self._etl).content_stream()
         try:
-            yield from group_samples(iter_tar(StreamFile(stream.read), "r|*"))
+            yield from group_samples(iter_tar_members(stream.read))
         except AISError as err:
             raise read_error(shard, err) from err
         finally:
