@@ -55,7 +55,9 @@ class AISBaseIterDataset(IterableDataset, ABC):  # type: ignore[type-arg,misc,un
         self._rank_world = (
             (rank, world_size) if rank is not None and world_size is not None else None
         )
-        self._listed = [list_sources([source], self._prefix_map) for source in self._sources]
+        self._listed = [
+            list_sources([source], self._prefix_map, sizes=False) for source in self._sources
+        ]
         self._progress = Progress()
         self.skipped = 0
 

@@ -66,24 +66,31 @@ def _lookup(prefix_map: PrefixMap, source: Any) -> Any:
         return next((v for k, v in prefix_map.items() if k is source), None)
 
 
-def list_sources(sources: Iterable[Any], prefix_map: PrefixMap | None) -> list[Object]:
+def list_sources(
+    sources: Iterable[Any], prefix_map: PrefixMap | None, *, sizes: bool = True
+) -> list[Object]:
     """Every object of every source, in order: sources, then prefixes, then listing order.
 
-    Buckets list names with sizes; an ``ObjectGroup`` is not HEADed object by object here
-    (as the SDK does), only later if a size is actually needed.
+    With ``sizes`` buckets list names with sizes (a size sampler needs them); without, a bucket
+    lists names only, which makes a lighter handle per object. An ``ObjectGroup`` is never
+    HEADed object by object here (as the SDK does), only later if a size is actually needed.
     """
     objects: list[Object] = []
     for source in sources:
         for prefix in prefixes_for(source, prefix_map):
-            objects.extend(_list_one(source, prefix))
+            objects.extend(_list_one(source, prefix, sizes))
     return objects
 
 
-def _list_one(source: Any, prefix: str) -> Iterator[Object]:
+def _list_one(source: Any, prefix: str, sizes: bool) -> Iterator[Object]:
+    from aisclient.bucket import Bucket
     from aisclient.multiobj import ObjectGroup
 
     if isinstance(source, ObjectGroup):
         return source.list_all_objects_iter(prefix=prefix, props=None)
+    if isinstance(source, Bucket) and not sizes:
+        entries = source.list_objects_iter(prefix=prefix, props="name")
+        return (source.object(entry.name) for entry in entries)
     return iter(source.list_all_objects_iter(prefix=prefix))
 
 
