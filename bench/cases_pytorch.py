@@ -25,6 +25,9 @@ OBJ_SIZE = 16 << 10
 BUCKET = "bench-torch"
 WHO = ("aisclient", "official SDK")
 KINDS = {"iter": "AISIterDataset", "batch": "AISBatchIterDataset", "shard": "AISShardReader"}
+#: aisclient only: AISIterDataset reading straight from the targets (its row repeats the SDK's
+#: AISIterDataset, which has no such option).
+DIRECT = "AISIterDataset(direct=True)"
 BATCH = 32
 WORKERS = 2
 
@@ -43,6 +46,8 @@ def _dataset(who: str, kind: str, endpoint: str) -> Any:
         return AISShardReader(bucket, prefix_map={bucket: "shards/"})
     if kind == "batch":
         return AISBatchIterDataset(bucket, client, prefix_map={bucket: "obj/"}, max_batch_size=32)
+    if kind == "direct":
+        return AISIterDataset(bucket, prefix_map={bucket: "obj/"}, direct=True)
     return AISIterDataset(bucket, prefix_map={bucket: "obj/"})
 
 
@@ -130,12 +135,13 @@ def run(endpoint: str, quick: bool) -> list[tuple[str, dict[str, float]]]:
 
     count, shards = (2000, 16) if quick else (10_000, 64)
     _upload(endpoint, count, shards)
-    speed: dict[str, dict[str, list[float]]] = {k: {w: [] for w in WHO} for k in KINDS}
-    rss: dict[str, dict[str, list[float]]] = {k: {w: [] for w in WHO} for k in KINDS}
-    for kind in KINDS:
+    cases = {**{kind: WHO for kind in KINDS}, "direct": ("aisclient",)}
+    speed: dict[str, dict[str, list[float]]] = {k: {w: [] for w in c} for k, c in cases.items()}
+    rss: dict[str, dict[str, list[float]]] = {k: {w: [] for w in c} for k, c in cases.items()}
+    for kind, whos in cases.items():
         _child("aisclient", kind, endpoint)  # untimed: warms the server's caches
-        for turn in range(1 if quick else 2):
-            for who in WHO if turn % 2 == 0 else WHO[::-1]:
+        for turn in range(1 if quick else 3):
+            for who in whos if turn % 2 == 0 else whos[::-1]:
                 result = _child(who, kind, endpoint)
                 assert result["samples"] == count, (who, kind, result)
                 speed[kind][who].append(result["samples"] / result["seconds"])
@@ -151,6 +157,9 @@ def run(endpoint: str, quick: bool) -> list[tuple[str, dict[str, float]]]:
         )
         growth = {w: max(v) for w, v in rss[kind].items()}
         rows.append((f"{label}, worker RSS growth MiB", growth))
+    direct = {"aisclient": statistics.median(speed["direct"]["aisclient"])}
+    direct["official SDK"] = statistics.median(speed["iter"]["official SDK"])
+    rows.append((f"DataLoader {objects}, {DIRECT}, samples/s", direct))
     batch = statistics.median(speed["batch"]["aisclient"])
     single = statistics.median(speed["iter"]["aisclient"])
     rows.append(

@@ -32,15 +32,24 @@ def fill(client: Client, count: int = COUNT, prefix: str = "img/") -> tuple[Any,
 
 
 class CountingTransport:
-    """Passes every request on, and remembers ``(method, first path segments)``."""
+    """Passes every request on, and remembers ``(method, first path segments, endpoint)``
+    (the endpoint is set for a request sent straight to a target)."""
 
     def __init__(self, inner: Transport) -> None:
         self.inner = inner
-        self.seen: list[tuple[str, tuple[str, ...]]] = []
+        self.seen: list[tuple[str, tuple[str, ...], str | None]] = []
 
     def send(self, request: Request) -> Response:
-        self.seen.append((request.method, request.path[:2]))
+        self.seen.append((request.method, request.path[:2], request.endpoint))
         return self.inner.send(request)
 
-    def count(self, method: str, *path: str) -> int:
-        return sum(1 for m, p in self.seen if m == method and p[: len(path)] == path)
+    def count(self, method: str, *path: str, direct: bool | None = None) -> int:
+        """Requests of ``method`` under ``path``; ``direct``: only those sent to a target
+        (True) or to the proxy (False)."""
+        return sum(
+            1
+            for m, p, endpoint in self.seen
+            if m == method
+            and p[: len(path)] == path
+            and (direct is None or direct == (endpoint is not None))
+        )

@@ -214,6 +214,19 @@ def test_map_dataset_fetches_a_loader_batch_with_one_get_batch(cluster_endpoint:
         bucket.delete(missing_ok=True)
 
 
+def test_direct_reads_skip_the_proxy(cluster_endpoint: str) -> None:
+    counting = CountingTransport(make_client(cluster_endpoint).transport)
+    client = make_client(cluster_endpoint, counting)
+    bucket, expected = fill(client, 6)
+    try:
+        counting.seen.clear()
+        assert dict(AISIterDataset(bucket, direct=True)) == expected
+        assert counting.count("GET", "objects", direct=True) == 6
+        assert counting.count("GET", "objects", direct=False) == 0
+    finally:
+        bucket.delete(missing_ok=True)
+
+
 def test_map_dataset_under_two_workers_with_the_size_sampler(samples: Samples) -> None:
     _client, bucket, expected = samples
     dataset = AISMapDataset(bucket, prefix_map={bucket: ["img/0", "img/00"]})  # overlapping

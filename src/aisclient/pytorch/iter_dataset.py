@@ -137,7 +137,9 @@ class AISIterDataset(AISBaseIterDataset):
     prefix_map={}, etl_name=None, show_progress=False, partition_sources_by_worker=False)``.
 
     ``cont_on_err=True`` (keyword) logs and counts (``skipped``) objects that cannot be read
-    instead of raising :class:`SampleError`.
+    instead of raising :class:`SampleError`. ``direct=True`` (keyword) reads each object
+    straight from its target, skipping the proxy's redirect (see ``Object.get_reader``; needs
+    reachable targets and no AuthN).
     """
 
     def __init__(
@@ -149,18 +151,20 @@ class AISIterDataset(AISBaseIterDataset):
         partition_sources_by_worker: bool = False,
         *,
         cont_on_err: bool = False,
+        direct: bool = False,
         **split: Any,
     ) -> None:
         super().__init__(ais_source_list, prefix_map, partition_sources_by_worker, **split)
         self._etl = ETLConfig(etl_name) if etl_name else None
         self._show_progress = show_progress  # accepted for compatibility; nothing is drawn
         self._cont_on_err = cont_on_err
+        self._direct = direct
 
     def __iter__(self) -> Iterator[tuple[str, bytes]]:
         part, items, start = self._assigned()
         for obj in items[start:]:
             try:
-                content = obj.get_reader(etl=self._etl).read_all()
+                content = obj.get_reader(etl=self._etl, direct=self._direct).read_all()
             except AISError as err:
                 if not self._cont_on_err:
                     raise read_error(obj, err) from err

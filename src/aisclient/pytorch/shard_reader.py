@@ -23,7 +23,8 @@ class AISShardReader(AISBaseIterDataset):
     consecutive members with the same key form a sample, as WebDataset groups them:
     ``dir/k.seg.png`` is sample ``dir/k``, extension ``seg.png``. Extensions seen earlier (in
     this process) that a sample lacks are filled with ``b""``. Shards, not samples, are split
-    across ranks and workers, and shuffled per epoch with ``shuffle=True``; ``len()`` counts
+    across ranks and workers, and shuffled per epoch with ``shuffle=True``; ``direct=True``
+    reads shards straight from their targets (as ``AISIterDataset``); ``len()`` counts
     this rank's shards (samples are only known once read).
     """
 
@@ -34,10 +35,13 @@ class AISShardReader(AISBaseIterDataset):
         etl_name: str | None = None,
         show_progress: bool = False,
         partition_sources_by_worker: bool = False,
+        *,
+        direct: bool = False,
         **split: Any,
     ) -> None:
         super().__init__(bucket_list, prefix_map, partition_sources_by_worker, **split)
         self._etl = ETLConfig(etl_name) if etl_name else None
+        self._direct = direct
         self._show_progress = show_progress  # accepted for compatibility; nothing is drawn
         self._filler = ExtensionFiller()
 
@@ -52,7 +56,7 @@ class AISShardReader(AISBaseIterDataset):
                 yield key, self._filler.fill(fields)
 
     def _read_shard(self, shard: Object) -> Iterator[tuple[str, dict[str, bytes]]]:
-        stream = shard.get_reader(etl=self._etl).content_stream()
+        stream = shard.get_reader(etl=self._etl, direct=self._direct).content_stream()
         try:
             yield from group_samples(iter_tar_members(stream.read))
         except AISError as err:
