@@ -139,6 +139,24 @@ def test_state_dict_resumes_each_worker_part(samples: Samples) -> None:
     assert sorted(delivered) == sorted(expected)
 
 
+def test_partition_sources_by_worker_gives_whole_sources(samples: Samples) -> None:
+    _client, bucket, _expected = samples
+    first = bucket.objects(obj_names=[f"img/{i:03d}.bin" for i in range(5)])
+    second = bucket.objects(obj_names=[f"img/{i:03d}.bin" for i in range(5, 8)])
+    dataset = AISIterDataset([first, second, bucket], partition_sources_by_worker=True)
+    assert len(dataset) == 48
+    by_worker = []
+    for worker in range(2):
+        with _as_worker(worker, 2, dataset):
+            by_worker.append([name for name, _ in dataset])
+    assert by_worker[0] == first.list_names() + sorted(_expected)  # sources 0 and 2
+    assert by_worker[1] == second.list_names()
+    ranked = AISIterDataset(
+        [first, second, bucket], partition_sources_by_worker=True, rank=1, world_size=2
+    )
+    assert len(ranked) == 3
+
+
 class _as_worker:
     """Make ``get_worker_info()`` report worker ``id`` of ``count`` inside the block."""
 
@@ -269,6 +287,8 @@ def test_bad_arguments_fail_before_any_request() -> None:
         AISIterDataset([])
     with pytest.raises(TypeError, match="a source must be a Bucket"):
         AISIterDataset("bucket-name")
+    with pytest.raises(TypeError, match="prefix_map must map sources"):
+        AISMapDataset(client.bucket("b"), True)
     with pytest.raises(ValueError, match="rank and world_size"):
         AISIterDataset(client.bucket("b"), rank=1)
     with pytest.raises(ValueError, match="max_batch_size"):

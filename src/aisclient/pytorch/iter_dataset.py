@@ -6,19 +6,23 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from aisclient.errors import AISError
 from aisclient.etl_config import ETLConfig
 from aisclient.obj import Object
 from aisclient.pytorch._torch import IterableDataset, current_part, distributed_rank
 from aisclient.pytorch.core.errors import SampleError
-from aisclient.pytorch.core.sources import PrefixMap, as_source_list, list_sources, object_uri
+from aisclient.pytorch.core.sources import (
+    PrefixMap,
+    as_source_list,
+    list_sources,
+    object_uri,
+    prefix_map_of,
+)
 from aisclient.pytorch.core.split import Part, Progress, epoch_order, validate_rank
 
 log = logging.getLogger("aisclient.pytorch")
-
-T = TypeVar("T")
 
 
 class AISBaseIterDataset(IterableDataset, ABC):  # type: ignore[type-arg,misc,unused-ignore]
@@ -49,7 +53,7 @@ class AISBaseIterDataset(IterableDataset, ABC):  # type: ignore[type-arg,misc,un
         validate_rank(rank, world_size)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"{owner}: seed must be an int, not {seed!r}")
-        self._prefix_map = dict(prefix_map or {})
+        self._prefix_map = prefix_map_of(prefix_map, owner)
         self._partition_sources = bool(partition_sources_by_worker)
         self._shuffle, self._seed = bool(shuffle), seed
         self._rank_world = (
@@ -69,7 +73,10 @@ class AISBaseIterDataset(IterableDataset, ABC):  # type: ignore[type-arg,misc,un
 
     def __len__(self) -> int:
         """The number of items this rank reads in an epoch (all ranks: ``world_size=1``)."""
-        return len(self._part(worker_aware=False).rank_share(self._epoch_items()))
+        rank = self._part(worker_aware=False)
+        if self._partition_sources:
+            return sum(len(self._listed[s]) for s in rank.rank_share(range(len(self._listed))))
+        return len(rank.rank_share(self._epoch_items()))
 
     def set_epoch(self, epoch: int) -> None:
         """Choose the epoch whose order is read next (matters with ``shuffle=True``)."""

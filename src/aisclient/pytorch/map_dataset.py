@@ -12,7 +12,13 @@ from aisclient.obj import Object
 from aisclient.obj_reader import ParallelBuffer
 from aisclient.pytorch._torch import Dataset
 from aisclient.pytorch.core.errors import SampleError
-from aisclient.pytorch.core.sources import PrefixMap, as_source_list, list_sources, object_uri
+from aisclient.pytorch.core.sources import (
+    PrefixMap,
+    as_source_list,
+    list_sources,
+    object_uri,
+    prefix_map_of,
+)
 from aisclient.pytorch.iter_dataset import read_error
 
 
@@ -20,8 +26,9 @@ class AISBaseMapDataset(Dataset, ABC):  # type: ignore[type-arg,misc,unused-igno
     """``AISBaseMapDataset(ais_source_list, prefix_map={})``: lists every source once, here."""
 
     def __init__(self, ais_source_list: Any, prefix_map: PrefixMap | None = None) -> None:
-        sources = as_source_list(ais_source_list, type(self).__name__)
-        self._obj_list = list_sources(sources, prefix_map)
+        owner = type(self).__name__
+        sources = as_source_list(ais_source_list, owner)
+        self._obj_list = list_sources(sources, prefix_map_of(prefix_map, owner))
 
     def get_obj_list(self) -> list[Object]:
         return self._obj_list

@@ -39,6 +39,17 @@ def as_source_list(sources: Any, owner: str) -> list[Any]:
     return items
 
 
+def prefix_map_of(prefix_map: Any, owner: str) -> dict[Any, Any]:
+    """A copy of ``prefix_map`` (``None``: empty), or ``TypeError`` naming ``owner``."""
+    if prefix_map is None:
+        return {}
+    if not isinstance(prefix_map, Mapping):
+        raise TypeError(
+            f"{owner}: prefix_map must map sources to prefixes, not {type(prefix_map).__name__}"
+        )
+    return dict(prefix_map)
+
+
 def prefixes_for(source: Any, prefix_map: PrefixMap | None) -> list[str]:
     """The prefixes to list for ``source``, without overlaps.
 
