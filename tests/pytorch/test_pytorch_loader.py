@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -172,6 +173,27 @@ class _as_worker:
 
     def __exit__(self, *_: object) -> None:
         self._utils.worker._worker_info = self._old
+
+
+def test_the_next_get_batch_runs_while_a_batch_is_consumed(cluster_endpoint: str) -> None:
+    counting = CountingTransport(make_client(cluster_endpoint).transport)
+    client = make_client(cluster_endpoint, counting)
+    bucket, expected = fill(client, 20)
+    try:
+        dataset = AISBatchIterDataset(bucket, client, max_batch_size=4)
+        counting.seen.clear()
+        samples = iter(dataset)
+        got = [next(samples)]  # the consumer now holds batch 1 of 5
+        deadline = time.monotonic() + 10
+        while counting.count("GET", "ml", "moss") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # room for a runaway fetcher to send more
+        assert counting.count("GET", "ml", "moss") == 2  # batch 2 in flight, and no further
+        got += list(samples)
+        assert dict(got) == expected
+        assert counting.count("GET", "ml", "moss") == 5
+    finally:
+        bucket.delete(missing_ok=True)
 
 
 # -- errors --------------------------------------------------------------------------------
