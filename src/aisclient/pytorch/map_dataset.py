@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
+from aisclient.batch import Batch
 from aisclient.errors import AISError
 from aisclient.etl_config import ETLConfig
 from aisclient.obj import Object
@@ -75,7 +76,7 @@ class AISMapDataset(AISBaseMapDataset):
         objects = [self._object(i) for i in indices]
         if self._etl is not None or not objects:
             return [self[i] for i in indices]
-        batch = objects[0].client.batch(objects=objects, cont_on_err=True)
+        batch = Batch(objects[0].client, objects=objects, cont_on_err=True)
         try:
             results = list(batch.get())
         except AISError as err:
