@@ -38,7 +38,7 @@ from aisclient.transport.base import Headers
 
 if TYPE_CHECKING:
     from aisclient.clock import Clock
-    from aisclient.dataset import DatasetConfig
+    from aisclient.dataset.config import DatasetConfig
     from aisclient.etl_config import ETLConfig
     from aisclient.models.object import ObjectProps
     from aisclient.multiobj import ObjectGroup

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from aisclient.dataset.config import DEFAULT_MAX_COUNT, DatasetConfig
 from aisclient.dataset.tar import END_OF_ARCHIVE, sample_members
-
-if TYPE_CHECKING:
-    from aisclient.bucket import Bucket
 
 log = logging.getLogger("aisclient.dataset")
 
@@ -25,8 +22,15 @@ DEFAULT_MAX_SIZE = 3_000_000_000
 Members = list[bytes]
 
 
+class ShardTarget(Protocol):
+    """Where shards go: a ``Bucket`` (anything whose ``object(name).get_writer()`` has
+    ``put_iter``)."""
+
+    def object(self, obj_name: str) -> Any: ...
+
+
 def write_dataset(
-    bucket: Bucket,
+    bucket: ShardTarget,
     config: DatasetConfig,
     skip_missing: bool = True,
     *,
