@@ -175,6 +175,23 @@ class _as_worker:
         self._utils.worker._worker_info = self._old
 
 
+@pytest.mark.parametrize(
+    "options",
+    [{"streaming": False}, {"output_format": ".tgz"}, {"output_format": ".zip"}],
+    ids=["multipart", "tgz", "zip"],
+)
+def test_other_get_batch_formats(cluster_endpoint: str, options: dict[str, Any]) -> None:
+    client = make_client(cluster_endpoint)
+    bucket, expected = fill(client, 9)
+    try:
+        dataset = AISBatchIterDataset(bucket, client, max_batch_size=4, cont_on_err=True, **options)
+        bucket.object("img/005.bin").delete()
+        assert dict(dataset) == {k: v for k, v in expected.items() if k != "img/005.bin"}
+        assert dataset.skipped == 1
+    finally:
+        bucket.delete(missing_ok=True)
+
+
 def test_the_next_get_batch_runs_while_a_batch_is_consumed(cluster_endpoint: str) -> None:
     counting = CountingTransport(make_client(cluster_endpoint).transport)
     client = make_client(cluster_endpoint, counting)
