@@ -3,7 +3,7 @@ python := env_var_or_default("PYTHON", "python3")
 venv := ".venv"
 bin := venv + "/bin"
 
-# Create .venv and install the package (editable) with the test extra; re-runs only when pyproject changes.
+# Create .venv and install the package (editable) with the test and torch extras; re-runs only when pyproject changes.
 setup:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -11,7 +11,7 @@ setup:
     stamp={{venv}}/.installed-$(sha256sum pyproject.toml | cut -c1-16)
     if [ ! -f "$stamp" ]; then
         {{bin}}/python -m pip install --quiet --upgrade pip
-        {{bin}}/python -m pip install --quiet -e '.[test]'
+        {{bin}}/python -m pip install --quiet -e '.[test,torch]'
         rm -f {{venv}}/.installed-*; touch "$stamp"
     fi
 
@@ -35,7 +35,7 @@ bench *ARGS:
     stamp=.venv-bench/.installed-$(sha256sum pyproject.toml | cut -c1-16)
     if [ ! -f "$stamp" ]; then
         .venv-bench/bin/python -m pip install --quiet --upgrade pip
-        .venv-bench/bin/python -m pip install --quiet -e . aistore==2.0.0
+        .venv-bench/bin/python -m pip install --quiet -e '.[torch]' aistore==2.0.0 alive-progress
         rm -f .venv-bench/.installed-*; touch "$stamp"
     fi
     .venv-bench/bin/python -m bench {{ARGS}}

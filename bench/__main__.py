@@ -1,6 +1,6 @@
 """``just bench``: every benchmark, one table, ratios against baselines from the same run.
 
-Usage: python -m bench [--quick] [--only small,large,import,build,batch] [--markdown FILE]
+Usage: python -m bench [--quick] [--only small,large,import,build,batch,pytorch] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def _ours_at_most(bound: float) -> Callable[[dict[str, float]], bool | None]:
 
 def _target(label: str) -> tuple[str, Callable[[dict[str, float]], bool | None]] | None:
     """The target a row is held to (text, check), or None for rows that only inform."""
+    if label.startswith("DataLoader") and label.endswith("samples/s"):
+        return ">=2x sdk", _at_least("official SDK", 2)
+    if label.startswith("DataLoader AISBatchIterDataset /"):
+        return ">=3x", lambda values: values["aisclient"] >= 3 if "aisclient" in values else None
     if label.startswith("small") and label.endswith("ops/s"):
         return ">=0.85x u3, >=2x sdk", _both(
             _at_least("urllib3", 0.85), _at_least("official SDK", 2)
@@ -114,7 +118,7 @@ def markdown_table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
-    parser.add_argument("--only", default="small,large,import,build,batch")
+    parser.add_argument("--only", default="small,large,import,build,batch,pytorch")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         label = "build an object GET Request, µs"
         rows.append((label, {"aisclient": build_get_request_us()}))
     server = "-"
-    if only & {"small", "large", "batch", "import"}:
+    if only & {"small", "large", "batch", "import", "pytorch"}:
         with benchmark_cluster() as (endpoint, server):
             print(f"server: {server}")
             if "import" in only:
@@ -152,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
                 from bench import cases_batch
 
                 rows += cases_batch.run(endpoint, quick=args.quick)
+            if "pytorch" in only:
+                from bench import cases_pytorch
+
+                rows += cases_pytorch.run(endpoint, quick=args.quick)
     print_table(rows)
     if args.markdown:
         with open(args.markdown, "w") as handle:

@@ -38,6 +38,7 @@ from aisclient.transport.base import Headers
 
 if TYPE_CHECKING:
     from aisclient.clock import Clock
+    from aisclient.dataset.config import DatasetConfig
     from aisclient.etl_config import ETLConfig
     from aisclient.models.object import ObjectProps
     from aisclient.multiobj import ObjectGroup
@@ -597,6 +598,16 @@ class Bucket:
                 log.info("%s %s -> %s", "would put" if dry_run else "put", file, obj_name)
             names.append(obj_name)
         return names
+
+    def write_dataset(
+        self, config: DatasetConfig, skip_missing: bool = True, **kwargs: Any
+    ) -> list[str]:
+        """Write ``config``'s samples as WebDataset tar shards, each streamed as one PUT
+        (``pattern``, ``maxcount``, ``maxsize``, ``start_shard``, ``post``); see
+        :func:`aisclient.dataset.write_dataset`. Returns the shard object names."""
+        from aisclient.dataset.writer import write_dataset
+
+        return write_dataset(self, config, skip_missing, **kwargs)
 
 
 def _check_deadline(clock: Clock, start: float, timeout: float | None, what: str) -> None:
