@@ -3,16 +3,19 @@ python := env_var_or_default("PYTHON", "python3")
 venv := ".venv"
 bin := venv + "/bin"
 
-# Create .venv and install the package (editable) with the test and torch extras; re-runs only when pyproject changes.
-setup:
+# Create .venv and install the package (editable) with the given extras; re-runs only when
+# pyproject changes. The tests need torch (a large download); the demo does not.
+setup extras="test,torch":
     #!/usr/bin/env bash
     set -euo pipefail
     if [ ! -x {{bin}}/python ]; then {{python}} -m venv {{venv}}; fi
-    stamp={{venv}}/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+    hash=$(sha256sum pyproject.toml | cut -c1-16)
+    stamp={{venv}}/.installed-$hash-$(echo '{{extras}}' | tr ',' '-')
     if [ ! -f "$stamp" ]; then
         {{bin}}/python -m pip install --quiet --upgrade pip
-        {{bin}}/python -m pip install --quiet -e '.[test,torch]'
-        rm -f {{venv}}/.installed-*; touch "$stamp"
+        {{bin}}/python -m pip install --quiet -e '.[{{extras}}]'
+        find {{venv}} -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
+        touch "$stamp"
     fi
 
 # Lint and type-check.
@@ -41,5 +44,5 @@ bench *ARGS:
     .venv-bench/bin/python -m bench {{ARGS}}
 
 # The demo: against AIS_ENDPOINT when set, else an embedded LocalCluster.
-demo: setup
+demo: (setup "test")
     {{bin}}/python -m aisclient.demo
