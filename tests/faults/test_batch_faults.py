@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import zipfile
 from collections.abc import Iterator
 
 import pytest
 
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient import Client
-from aisclient.batch import BatchArchiveError
+from aisclient.batch import BatchArchiveError, BatchEntryError
 
 
 @pytest.fixture
@@ -76,3 +77,81 @@ def test_members_in_request_order_are_paired(server: TestServer) -> None:
         for out, data in client.batch(["a", "b"], bucket=client.bucket("b1")).get()
     ]
     assert pairs == [("a", b"A"), ("b", b"B")]
+
+
+def archive_of(fmt: str, members: list[tuple[str, bytes]]) -> bytes:
+    """``members`` as an archive in a Get-Batch output format (empty members included)."""
+    buffer = io.BytesIO()
+    if fmt == ".zip":
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+        return buffer.getvalue()
+    with tarfile.open(fileobj=buffer, mode="w:gz" if fmt == ".tgz" else "w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+# What aisnode on several targets streams for a missing object even without cont_on_err.
+PLACEHOLDER = [("b1/a", b"A"), ("__404__/b1/gone", b""), ("b1/c", b"C")]
+
+
+def reply_placeholder(server: TestServer, fmt: str, streaming: bool, err_msg: str = "") -> None:
+    archive = archive_of(fmt, PLACEHOLDER)
+    if streaming:
+        server.reply_with(200, archive, **{"Content-Type": "application/octet-stream"})
+        return
+    out = [{"objname": n, "bucket": "b1", "provider": "ais", "size": 1} for n in ["a", "gone", "c"]]
+    if err_msg:
+        out[1].update(err_msg=err_msg, size=0)
+    meta = json.dumps({"out": out}).encode()
+    body = (
+        b"--XYZ\r\nContent-Type: application/json\r\n\r\n"
+        + meta
+        + b"\r\n--XYZ\r\nContent-Type: application/octet-stream\r\n\r\n"
+        + archive
+        + b"\r\n--XYZ--\r\n"
+    )
+    server.reply_with(200, body, **{"Content-Type": "multipart/mixed; boundary=XYZ"})
+
+
+@pytest.mark.parametrize("fmt", [".tar", ".tgz", ".zip"])
+@pytest.mark.parametrize("streaming", [True, False], ids=["streaming", "multipart"])
+def test_a_placeholder_without_cont_on_err_raises_naming_the_object(
+    server: TestServer, fmt: str, streaming: bool
+) -> None:
+    reply_placeholder(server, fmt, streaming, err_msg="b1/gone does not exist")
+    client = Client(server.url, env={})
+    batch = client.batch(
+        ["a", "gone", "c"],
+        bucket=client.bucket("b1"),
+        output_format=fmt,
+        cont_on_err=False,
+        streaming_get=streaming,
+    )
+    received = []
+    with pytest.raises(BatchEntryError) as info:
+        for out, content in batch.get():
+            received.append((out.obj_name, content))
+    assert received == [("a", b"A")]
+    assert info.value.index == 1 and info.value.entry == "ais://b1/gone"
+    assert "ais://b1/gone" in str(info.value)
+    if not streaming:
+        assert info.value.reason == "b1/gone does not exist"
+
+
+@pytest.mark.parametrize("fmt", [".tar", ".tgz", ".zip"])
+@pytest.mark.parametrize("streaming", [True, False], ids=["streaming", "multipart"])
+def test_a_placeholder_with_cont_on_err_is_an_entry_with_err_msg(
+    server: TestServer, fmt: str, streaming: bool
+) -> None:
+    reply_placeholder(server, fmt, streaming, err_msg="b1/gone does not exist")
+    client = Client(server.url, env={})
+    batch = client.batch(
+        ["a", "gone", "c"], bucket=client.bucket("b1"), output_format=fmt, streaming_get=streaming
+    )
+    results = [(out.obj_name, bool(out.err_msg), content) for out, content in batch.get()]
+    assert results == [("a", False, b"A"), ("gone", True, b""), ("c", False, b"C")]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient import Client
 from aisclient.request import Request
 from aisclient.transport.base import BytesResponse

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient import Client
 from aisclient.errors import AISError, UnexpectedResponseError
 from aisclient.models._convert import structure

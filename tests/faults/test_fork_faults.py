@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient.config import resolve_config
 from aisclient.request import Request
 from aisclient.token import CallableToken

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _hooks import Hook
 
+from _support.fault_hooks import Hook
 from aisclient import Client
 from aisclient.errors import APIRequestError
 from aisclient.request import Request

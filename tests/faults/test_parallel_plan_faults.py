@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from _httpserver import Call, TestServer
+from _support.httpserver import Call, TestServer
 from aisclient import Client
 from aisclient.errors import UnexpectedResponseError
 

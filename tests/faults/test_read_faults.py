@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _hooks import CutResponse, Hook, ReceivedThenReset
 
+from _support.fault_hooks import CutResponse, Hook, ReceivedThenReset
 from aisclient import Client
 from aisclient.clock import FakeClock
 from aisclient.content_stream import ObjectChangedError

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from _httpserver import Call, TestServer
+from _support.httpserver import Call, TestServer
 from aisclient import Client
 from aisclient.config import resolve_config
 from aisclient.errors import AISError, APIRequestError, InvalidTokenError

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _hooks import Hook
 
+from _support.fault_hooks import Hook
 from aisclient import Client
 
 

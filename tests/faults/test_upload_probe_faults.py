@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from _httpserver import Call, TestServer
+from _support.httpserver import Call, TestServer
 from aisclient import Client
 from aisclient.errors import AISTimeoutError
 from aisclient.request import BytesBody, Request

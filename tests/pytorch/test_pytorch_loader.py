@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import torch
-from _helpers_torch import CountingTransport, fill, make_client
 from torch.utils.data import DataLoader
 
+from _support.torch_samples import CountingTransport, fill, make_client
 from aisclient import Client
 from aisclient.pytorch import (
     AISBatchIterDataset,

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _helpers_torch import CountingTransport, make_client
 from torch.utils.data import DataLoader
 
+from _support.torch_samples import CountingTransport, make_client
 from aisclient import Client
 from aisclient.dataset import DataAttribute, DatasetConfig, DataShard, LabelAttribute
 from aisclient.pytorch import AISMultiShardStream, AISShardReader, SampleError

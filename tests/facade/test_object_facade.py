@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from _stubs import capture
+from _support.stubs import capture
 from aisclient import Client
 from aisclient.errors import ErrObjNotFound, InvalidBckProvider
 from aisclient.etl_config import ETLConfig
@@ -20,16 +20,6 @@ from aisclient.transport.base import BytesResponse
 from aisclient.transport.mock import StubTransport
 
 BCK = BucketRef("b")
-
-
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()
-
-
-@pytest.fixture
-def client(stub: StubTransport) -> Client:
-    return Client("http://proxy:8080", transport=stub)
 
 
 def test_factories_send_nothing(client: Client, stub: StubTransport) -> None:

@@ -15,7 +15,7 @@ import pytest
 import urllib3
 
 import aisclient
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient import Client
 from aisclient.clock import FakeClock
 from aisclient.config import ClientConfig, resolve_config

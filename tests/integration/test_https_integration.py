@@ -17,8 +17,8 @@ from aisclient import Client
 from aisclient.errors import AISConnectionError
 from aisclient.retry import RetryPolicy
 from aisclient.testing.real import RealCluster, aisnode_binary
-from test_batch_integration import *  # noqa: F403  (the scenarios, collected here again)
-from test_objects_integration import *  # noqa: F403
+from integration.test_batch_integration import *  # noqa: F403  (the scenarios, collected here again)
+from integration.test_objects_integration import *  # noqa: F403
 
 QUICK = RetryPolicy(backoff_factor=0.05, network_wait_min=0.05, network_wait_max=0.2)
 pytestmark = pytest.mark.real

@@ -18,16 +18,6 @@ from aisclient.transport.mock import StubTransport
 Call = Callable[[Any], object]
 
 
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()  # no expectations: any request fails the test
-
-
-@pytest.fixture
-def client(stub: StubTransport) -> Client:
-    return Client("http://ais.invalid:8080", transport=stub)
-
-
 BAD_CALLS: list[tuple[str, Call, type[Exception], str]] = [
     ("copy to a str", lambda b: b.copy("dst"), TypeError, "to_bck must be a Bucket"),
     ("transform to a str", lambda b: b.transform("my-etl", "dst"), TypeError, "to_bck"),

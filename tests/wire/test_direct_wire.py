@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from tests._httpserver import Call, TestServer, serving
 
+from _support.httpserver import Call, TestServer, serving
 from aisclient import Client
 from aisclient.models.cluster import HRW_SEED, xxhash64
 

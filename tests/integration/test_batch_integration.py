@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from aisclient import Client
-from aisclient.batch import Batch, IncompleteBatchError
+from aisclient.batch import Batch, BatchEntryError, IncompleteBatchError
 from aisclient.enums import Colocation
 from aisclient.errors import APIRequestError, ErrObjNotFound
 from aisclient.models.batch import MISSING_ENTRY_ERROR
 from aisclient.ops._common import action_body
 from aisclient.provider import BucketRef
 from aisclient.request import BytesBody, Request
+from aisclient.testing.local import LocalCluster
 
 FORMATS = [".tar", ".tgz", ".tar.gz", ".zip"]
 SHARD_FILES = {"d/f1.txt": b"file one", "d/f2.bin": bytes(range(256)) * 4, "top.json": b"{}"}
@@ -176,6 +177,65 @@ def test_missing_entry_without_cont_on_err_streaming_raises_incomplete(
     with pytest.raises(IncompleteBatchError) as info:
         next(results)
     assert info.value.index == 1 and "no-such-object" in info.value.entry
+
+
+@pytest.mark.parametrize("streaming", [True, False], ids=["stream", "multipart"])
+@pytest.mark.parametrize("fmt", [".tar", ".zip"])
+def test_missing_entry_without_cont_on_err_never_yields_an_empty_sample(
+    client: Client, data_bucket: tuple[BucketRef, dict[str, bytes]], fmt: str, streaming: bool
+) -> None:
+    # However the cluster answers (a failed request, an archive cut short, or, on several
+    # targets, a placeholder member for the missing object), the missing entry is an error.
+    ref, objects = data_bucket
+    batch = Batch(
+        client,
+        ["small.txt", "no-such-object", "empty"],
+        bucket=ref,
+        output_format=fmt,
+        cont_on_err=False,
+        streaming_get=streaming,
+    )
+    received = []
+    with pytest.raises((BatchEntryError, IncompleteBatchError, ErrObjNotFound)) as info:
+        for out, data in batch.get():
+            received.append((out.obj_name, data))
+    assert received in ([], [("small.txt", objects["small.txt"])])
+    assert "no-such-object" in str(info.value)
+
+
+@pytest.mark.parametrize("streaming", [True, False], ids=["stream", "multipart"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_placeholder_for_a_missing_entry_without_cont_on_err_raises(
+    local_cluster: LocalCluster, fmt: str, streaming: bool
+) -> None:
+    # LocalCluster made to answer as aisnode on several targets does: a `__404__/` member
+    # (and err_msg in multipart metadata) for the missing object, although coer is off.
+    client = Client(local_cluster.endpoint)
+    ref = make_bucket(client)
+    try:
+        put(client, ref, "a", b"first")
+        put(client, ref, "c", b"third")
+        local_cluster.faults.batch_placeholders()
+        batch = Batch(
+            client,
+            ["a", "gone", "c"],
+            bucket=ref,
+            output_format=fmt,
+            cont_on_err=False,
+            streaming_get=streaming,
+        )
+        received = []
+        with pytest.raises(BatchEntryError) as info:
+            for out, data in batch.get():
+                received.append((out.obj_name, data))
+        assert local_cluster.faults.pending == 0  # the server did send the placeholder
+        assert received == [("a", b"first")]
+        assert info.value.index == 1 and info.value.entry == f"ais://{ref.name}/gone"
+        if not streaming:
+            assert "gone" in info.value.reason
+    finally:
+        local_cluster.faults.clear()
+        drop_bucket(client, ref)
 
 
 def test_entries_from_several_buckets_and_only_obj_name(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from _httpserver import Call, TestServer
+from _support.httpserver import Call, TestServer
 from aisclient.config import resolve_config
 from aisclient.request import BytesBody, FileBody, JsonBody, Request
 from aisclient.transport.urllib3 import USER_AGENT, Urllib3Transport

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from _httpserver import Call, TestServer, answer
+from _support.httpserver import Call, TestServer, answer
 from aisclient.clock import FakeClock
 from aisclient.config import ClientConfig, Timeout, resolve_config
 from aisclient.errors import (

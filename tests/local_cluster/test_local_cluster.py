@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import urllib3
 
-from _local_cluster_http import Ais, err
+from _support.local_cluster_http import Ais, err
 from aisclient.testing.local import LocalCluster
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import trustme
 
-from _httpserver import Call, TestServer
+from _support.httpserver import Call, TestServer
 from aisclient.clock import FakeClock
 from aisclient.config import resolve_config
 from aisclient.errors import AISConnectionError

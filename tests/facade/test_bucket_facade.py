@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from _stubs import capture
+from _support.stubs import capture
 from aisclient import Client
 from aisclient.clock import Clock
 from aisclient.enums import ListObjectFlag
@@ -53,16 +53,6 @@ class FakeClock:
 
     def now(self) -> float:
         return self.t
-
-
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()
-
-
-@pytest.fixture
-def client(stub: StubTransport) -> Client:
-    return Client("http://proxy:8080", transport=stub)
 
 
 def test_constructor_shapes(client: Client) -> None:

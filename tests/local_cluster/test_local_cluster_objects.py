@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 import urllib3
 
-from _local_cluster_http import Ais, err
+from _support.local_cluster_http import Ais, err
 from aisclient.testing.local import LocalCluster
 
 

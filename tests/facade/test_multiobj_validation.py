@@ -11,16 +11,6 @@ from aisclient.provider import BucketRef
 from aisclient.transport.mock import StubTransport
 
 
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()
-
-
-@pytest.fixture
-def client(stub: StubTransport) -> Client:
-    return Client("http://ais.invalid:8080", transport=stub)
-
-
 def test_empty_object_names_are_rejected(client: Client, stub: StubTransport) -> None:
     with pytest.raises(ValueError, match="object names must not be empty"):
         client.bucket("b").objects(obj_names=[""])

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from _httpserver import TestServer
+from _support.httpserver import TestServer
 from aisclient.config import resolve_config
 from aisclient.request import Request
 from aisclient.transport._response_head import (

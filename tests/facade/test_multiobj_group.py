@@ -20,11 +20,6 @@ def make_client(transport: object) -> Client:
     return Client(ENDPOINT, transport=transport)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def stub() -> StubTransport:
-    return StubTransport()
-
-
 def expect_action(method: str, action: str, value: dict[str, object]) -> object:
     def check(request: Request) -> bool:
         return (
