@@ -23,7 +23,7 @@ from aisclient.enums import ListObjectFlag
 from aisclient.errors import AISError
 from aisclient.fsspec import bulk
 from aisclient.fsspec.details import Info, directory, from_entry, from_head
-from aisclient.fsspec.errors import missing, os_errors
+from aisclient.fsspec.errors import as_os_error, missing, os_errors
 from aisclient.fsspec.file import AISFile
 from aisclient.fsspec.paths import (
     depth_below,
@@ -52,7 +52,8 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
     ``timeout``, ``skip_verify``, ``ca_cert``, ``client_cert``, ``retry``, ``max_pool_size``,
     or a whole ``config`` (:class:`~aisclient.ClientConfig`). ``provider`` and ``namespace``
     select the buckets the paths name (``provider="aws"`` reaches S3-backed buckets through
-    AIS). ``max_workers`` bounds the threads of parallel range reads.
+    AIS). ``max_workers`` bounds the threads of parallel range reads; ``page_size`` is the
+    number of entries per listing page (0: the cluster's default).
     """
 
     protocol = "ais"
@@ -74,6 +75,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         provider: Provider | str = Provider.AIS,
         namespace: Namespace | str | None = None,
         max_workers: int = 16,
+        page_size: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -82,6 +84,9 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
             raise ValueError(f"max_workers must be a positive int, not {max_workers!r}")
         self.max_workers = max_workers
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 0:
+            raise ValueError(f"page_size must be an int >= 0, not {page_size!r}")
+        self.page_size = page_size
         self.client = Client(
             endpoint,
             skip_verify=skip_verify,
@@ -134,7 +139,10 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         prefix = f"{key}/" if key else ""
         with os_errors(path):
             listing = self.bucket(bucket).list_objects_iter(
-                prefix=prefix, props=LISTING_PROPS, flags=[ListObjectFlag.NO_RECURSION]
+                prefix=prefix,
+                props=LISTING_PROPS,
+                page_size=self.page_size,
+                flags=[ListObjectFlag.NO_RECURSION],
             )
             entries = [from_entry(bucket, e) for e in listing if e.name != prefix]
             entries = self._drop_empty_dirs(bucket, entries)
@@ -213,7 +221,10 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         found: dict[str, Info] = {}
         prefix = f"{key}/" if key else ""
         with os_errors(path):
-            for entry in self.bucket(bucket).list_objects_iter(prefix=prefix, props=LISTING_PROPS):
+            listing = self.bucket(bucket).list_objects_iter(
+                prefix=prefix, props=LISTING_PROPS, page_size=self.page_size
+            )
+            for entry in listing:
                 if entry.name.endswith("/"):
                     continue
                 depth = depth_below(key, entry.name)
@@ -300,6 +311,11 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
 
     # -- opening -------------------------------------------------------------------------
 
+    def open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
+        if isinstance(path, str) and path.endswith("/") and self._strip_protocol(path):
+            raise IsADirectoryError(f"{path!r} ends with '/': a directory, not an object")
+        return super().open(path, mode, **kwargs)
+
     def _open(
         self,
         path: str,
@@ -312,8 +328,6 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         if mode not in _OPEN_MODES:
             raise ValueError(f"mode {mode!r} is not supported: use 'rb', 'wb' or 'xb'")
         bucket, key = require_object(path)
-        if key.endswith("/"):
-            raise IsADirectoryError(f"{path!r} ends with '/': a directory, not an object")
         handle = self.bucket(bucket).object(key)
         if mode == "rb":
             info = kwargs.pop("details", None) or self.info(path)
@@ -380,14 +394,9 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         """One path: its bytes. Many paths (a list, a glob, or ``recursive``): a dict of
         ``{path: bytes}`` fetched with one Get-Batch request, not one GET per object."""
         paths = self._expand_files(path, recursive)
-        if (
-            len(paths) == 1
-            and not isinstance(path, list)
-            and paths[0] == self._strip_protocol(path)
-        ):
+        if isinstance(path, str) and paths == [self._strip_protocol(path)]:
             return self.cat_file(paths[0])
-        handles = [self.object(p) for p in paths]
-        return bulk.get_batch(self.client, list(zip(paths, handles)), on_error)
+        return bulk.get_batch(self.client, [(p, self.object(p)) for p in paths], on_error)
 
     def _expand_files(
         self, path: str | list[str], recursive: bool, maxdepth: int | None = None
@@ -445,20 +454,25 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         bulk.download(self.bucket(bucket).object(key), rpath, lpath)
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
-        """A server-side copy: no byte passes through this process."""
+        """A server-side copy: no byte passes through this process. Copying a directory
+        copies nothing (its objects are copied one by one)."""
         source, target = self.object(path1), self.object(path2)
         path1 = self._strip_protocol(path1)
         known = self._cached_info(path1)
         if known is not None and known["type"] == "directory":
-            return  # a prefix: its objects are copied one by one
+            return
         try:
-            with os_errors(path1):
-                source.copy(target)
+            source.copy(target)
         except AISError as err:
             # aisnode answers a copy of a missing object with 400 ("no data available").
-            if not source.exists():
-                raise missing(path1) from err
-            raise
+            if source.exists():
+                mapped = as_os_error(err, path1)
+                if mapped is None:
+                    raise
+                raise mapped from err
+            if self.isdir(path1):
+                return
+            raise missing(path1) from err
         self.invalidate_cache(self._strip_protocol(path2))
 
     def rm_file(self, path: str) -> None:

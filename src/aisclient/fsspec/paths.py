@@ -10,7 +10,7 @@ def split_path(path: str) -> tuple[str, str]:
 
     The root (``""``) gives ``("", "")``. A bucket name AIS would refuse raises ``ValueError``.
     """
-    bucket, _, key = path.strip("/").partition("/")
+    bucket, _, key = path.rstrip("/").partition("/")  # a leading "/" leaves no bucket
     if bucket:
         try:
             validate_bucket_name(bucket)
