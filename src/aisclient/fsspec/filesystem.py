@@ -330,10 +330,13 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         bucket, key = require_object(path)
         handle = self.bucket(bucket).object(key)
         if mode == "rb":
-            info = kwargs.pop("details", None) or self.info(path)
-            if info["type"] != "file":
-                raise IsADirectoryError(f"{path!r} is a directory")
-            file = AISFile(
+            size = kwargs.pop("size", None)  # known already (a reopened file): no HEAD
+            if size is None:
+                info = self.info(path)
+                if info["type"] != "file":
+                    raise IsADirectoryError(f"{path!r} is a directory")
+                size = info["size"]
+            return AISFile(
                 self,
                 path,
                 handle,
@@ -341,11 +344,9 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
                 block_size=block_size,
                 autocommit=autocommit,
                 cache_options=cache_options,
-                size=info["size"],
+                size=size,
                 **kwargs,
             )
-            file.details = info
-            return file
         self._require_bucket(bucket, path)
         if mode == "xb" and self.exists(path):
             raise FileExistsError(f"{path!r} exists (opened with 'xb')")
