@@ -29,7 +29,7 @@ test: lint
     {{bin}}/python -m pytest {{ if env_var_or_default("CI", "") == "" { "" } else { "-p no:cacheprovider" } }}
 
 # Benchmarks: a table of ratios measured in one run. They run from their own .venv-bench, which
-# also holds the official SDK (aistore 2.0.0) as a baseline; .venv and aisclient never import it.
+# also holds the official SDK (aistore 2.0.0) and s3fs as baselines; aisclient never imports them.
 bench *ARGS:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -38,7 +38,7 @@ bench *ARGS:
     stamp=.venv-bench/.installed-$(sha256sum pyproject.toml | cut -c1-16)
     if [ ! -f "$stamp" ]; then
         .venv-bench/bin/python -m pip install --quiet --upgrade pip
-        .venv-bench/bin/python -m pip install --quiet -e '.[torch]' aistore==2.0.0 alive-progress
+        .venv-bench/bin/python -m pip install --quiet -e '.[torch,fsspec]' aistore==2.0.0 alive-progress s3fs pandas pyarrow
         rm -f .venv-bench/.installed-*; touch "$stamp"
     fi
     .venv-bench/bin/python -m bench {{ARGS}}

@@ -1,6 +1,7 @@
 """``just bench``: every benchmark, one table, ratios against baselines from the same run.
 
-Usage: python -m bench [--quick] [--only small,large,import,build,batch,pytorch] [--markdown FILE]
+Usage: python -m bench [--quick] [--only small,large,import,build,batch,pytorch,fsspec]
+                       [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Callable
 from bench._servers import benchmark_cluster
 
 Row = tuple[str, dict[str, float]]
-COLUMNS = ["aisclient", "urllib3", "official SDK"]
+COLUMNS = ["aisclient", "urllib3", "official SDK", "s3fs", "get_reader"]
+# Ratios shown against each baseline column, with its short name.
+BASELINES = (("urllib3", "u3"), ("official SDK", "sdk"), ("s3fs", "s3fs"), ("get_reader", "gr"))
 
 
 def _ratio(values: dict[str, float], other: str) -> float | None:
@@ -49,6 +52,10 @@ def _target(label: str) -> tuple[str, Callable[[dict[str, float]], bool | None]]
         return ">=2x sdk", _at_least("official SDK", 2)
     if label.startswith("DataLoader AISBatchIterDataset /"):
         return ">=3x", lambda values: values["aisclient"] >= 3 if "aisclient" in values else None
+    if label.startswith("ais:// parquet scan"):
+        return ">=1.5x s3fs, >=0.9x gr", _both(_at_least("s3fs", 1.5), _at_least("get_reader", 0.9))
+    if label.startswith("ais://"):
+        return ">=1.5x s3fs", _at_least("s3fs", 1.5)
     if label.startswith("small") and label.endswith("ops/s"):
         return ">=0.85x u3, >=2x sdk", _both(
             _at_least("urllib3", 0.85), _at_least("official SDK", 2)
@@ -78,7 +85,7 @@ def _ratios(label: str, values: dict[str, float]) -> str:
     if "RSS" in label:
         return ""
     parts = []
-    for other, short in (("urllib3", "u3"), ("official SDK", "sdk")):
+    for other, short in BASELINES:
         ratio = _ratio(values, other)
         if ratio is not None:
             parts.append(f"{ratio:.2f}x {short}")
@@ -118,7 +125,7 @@ def markdown_table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
-    parser.add_argument("--only", default="small,large,import,build,batch,pytorch")
+    parser.add_argument("--only", default="small,large,import,build,batch,pytorch,fsspec")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -134,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         label = "build an object GET Request, µs"
         rows.append((label, {"aisclient": build_get_request_us()}))
     server = "-"
-    if only & {"small", "large", "batch", "import", "pytorch"}:
+    if only & {"small", "large", "batch", "import", "pytorch", "fsspec"}:
         with benchmark_cluster() as (endpoint, server):
             print(f"server: {server}")
             if "import" in only:
@@ -160,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
                 from bench import cases_pytorch
 
                 rows += cases_pytorch.run(endpoint, quick=args.quick)
+            if "fsspec" in only:
+                from bench import cases_fsspec
+
+                rows += cases_fsspec.run(endpoint, quick=args.quick)
     print_table(rows)
     if args.markdown:
         with open(args.markdown, "w") as handle:
