@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -81,12 +79,8 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.provider = Provider.parse(provider)
         self.namespace = Namespace.parse(namespace) if isinstance(namespace, str) else namespace
-        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-            raise ValueError(f"max_workers must be a positive int, not {max_workers!r}")
-        self.max_workers = max_workers
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 0:
-            raise ValueError(f"page_size must be an int >= 0, not {page_size!r}")
-        self.page_size = page_size
+        self.max_workers = _count("max_workers", max_workers, minimum=1)
+        self.page_size = _count("page_size", page_size, minimum=0)
         self.client = Client(
             endpoint,
             skip_verify=skip_verify,
@@ -102,7 +96,6 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         self._known_buckets: set[str] = set()
         # The entries of the last find (recursive get/cp/rm and datasets use them right away).
         self._found: dict[str, Info] = {}
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:  # never the token
         return f"AISFileSystem(endpoint={self.client.endpoint!r}, provider={self.provider.value!r})"
@@ -250,7 +243,6 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         self._found = {}
         if path is None:
             self.dircache.clear()
-            self._known_buckets.clear()
         else:
             path = self._strip_protocol(path)
             self.dircache.pop(path, None)
@@ -267,8 +259,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
             return
         with os_errors(path):
             self.bucket(bucket).head()
-        with self._lock:
-            self._known_buckets.add(bucket)
+        self._known_buckets.add(bucket)
 
     def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
         """Create the bucket (``FileExistsError`` if it exists); below a bucket directories are
@@ -501,13 +492,15 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         self.invalidate_cache()
 
     def _remove_bucket(self, bucket: str) -> None:
+        """Destroy an ais:// bucket; empty a remote-backed one (AIS cannot destroy those)."""
         handle = self.bucket(bucket)
         with os_errors(bucket):
-            if self.provider is Provider.AIS and not handle.ref.is_remote():
-                handle.delete()
+            if handle.ref.is_remote():
+                keys = [entry.name for entry in handle.list_objects_iter(props="name")]
+                bulk.delete_objects(handle, keys)
                 return
-        keys = [entry.name for entry in handle.list_objects_iter(props="name")]
-        bulk.delete_objects(handle, keys)
+            handle.delete()
+        self._known_buckets.discard(bucket)
 
     # -- metadata ------------------------------------------------------------------------
 
@@ -542,12 +535,12 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         info = self.info(path)
         return str(tokenize(info.get("checksum"), info.get("version"), info.get("size")))
 
-    def created(self, path: str) -> datetime:
-        raise NotImplementedError("AIS records no creation time")
-
-    def sizes(self, paths: Iterable[str]) -> list[int | None]:
-        return [self.size(p) for p in paths]
-
 
 def _has_magic(path: str) -> bool:
     return any(char in path for char in "*?[")
+
+
+def _count(name: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, not {value!r}")
+    return value
