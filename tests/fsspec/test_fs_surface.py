@@ -252,6 +252,24 @@ def test_an_exception_in_a_with_block_writes_nothing(
     assert ais_fs.find(fs_bucket) == []
 
 
+def test_a_transaction_commits_together_or_not_at_all(
+    ais_fs: AISFileSystem, fs_bucket: str
+) -> None:
+    with ais_fs.transaction:
+        ais_fs.pipe_file(f"{fs_bucket}/direct", b"d")  # not a file object: written at once
+        with ais_fs.open(f"{fs_bucket}/t1", "wb") as f:
+            f.write(b"one")
+        with ais_fs.open(f"{fs_bucket}/t2", "wb", block_size=1 << 20) as f:
+            f.write(os.urandom(3 << 20))
+        assert ais_fs.find(fs_bucket) == [f"{fs_bucket}/direct"]
+    assert ais_fs.find(fs_bucket) == [f"{fs_bucket}/direct", f"{fs_bucket}/t1", f"{fs_bucket}/t2"]
+    with pytest.raises(RuntimeError), ais_fs.transaction:
+        with ais_fs.open(f"{fs_bucket}/t3", "wb") as f:
+            f.write(b"three")
+        raise RuntimeError("roll back")
+    assert not ais_fs.exists(f"{fs_bucket}/t3")
+
+
 def test_text_mode_round_trip(ais_fs: AISFileSystem, fs_bucket: str) -> None:
     with ais_fs.open(f"{fs_bucket}/t.txt", "w", encoding="utf-8") as f:
         f.write("zwölf\nlines\n")
