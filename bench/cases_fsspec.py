@@ -58,7 +58,9 @@ def _enable_s3(client: Any) -> bool:
 
     try:
         client.send(
-            Request("PUT", ("cluster", "set-config"), (("features", FEATURE_S3_REVERSE_PROXY),))
+            Request(
+                "PUT", ("cluster", "set-config"), query=(("features", FEATURE_S3_REVERSE_PROXY),)
+            )
         )
     except AISError:
         return False

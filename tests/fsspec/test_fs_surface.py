@@ -16,18 +16,20 @@ from pathlib import Path
 
 import pytest
 
-from aisclient import AISError, RecordingTransport, Request
+from aisclient import AISError, Client, RecordingTransport, Request
 from aisclient.fsspec import AISFileSystem
 
 
 @contextmanager
 def recording(fs: AISFileSystem) -> Iterator[RecordingTransport]:
-    recorder = RecordingTransport(fs.client.transport)
-    fs.client.transport = recorder
+    """Record what ``fs`` sends: its client, for a while, sends through a recorder."""
+    original = fs.client
+    recorder = RecordingTransport(original.transport)
+    fs.client = Client(config=original.config, transport=recorder)
     try:
         yield recorder
     finally:
-        fs.client.transport = recorder.inner
+        fs.client = original
 
 
 def object_requests(requests: list[Request], method: str) -> list[Request]:

@@ -107,7 +107,7 @@ def download(handle: Object, path: str, local_path: str) -> None:
             out.write(chunk)
 
 
-def delete_objects(bucket: Bucket, keys: Sequence[str]) -> None:
+def delete_objects(client: Client, bucket: Bucket, keys: Sequence[str]) -> None:
     """Delete ``keys``: one DELETE for one object, else one multi-object delete, waited for."""
     if not keys:
         return
@@ -119,7 +119,7 @@ def delete_objects(bucket: Bucket, keys: Sequence[str]) -> None:
         job_id = bucket.objects(obj_names=list(keys)).delete()
         if not job_id:
             return
-        job = bucket.client.job(job_id)
+        job = client.job(job_id)
 
         def finished() -> JobStatus | None:
             try:

@@ -486,7 +486,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
             bucket, key = require_object(file)
             by_bucket.setdefault(bucket, []).append(key)
         for bucket, keys in by_bucket.items():
-            bulk.delete_objects(self.bucket(bucket), keys)
+            bulk.delete_objects(self.client, self.bucket(bucket), keys)
         for bucket in whole_buckets:
             self._remove_bucket(bucket)
         self.invalidate_cache()
@@ -497,7 +497,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         with os_errors(bucket):
             if handle.ref.is_remote():
                 keys = [entry.name for entry in handle.list_objects_iter(props="name")]
-                bulk.delete_objects(handle, keys)
+                bulk.delete_objects(self.client, handle, keys)
                 return
             handle.delete()
         self._known_buckets.discard(bucket)
