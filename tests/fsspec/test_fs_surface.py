@@ -372,6 +372,8 @@ def test_missing_objects_and_buckets_are_file_not_found(
         (lambda fs, b: fs.open(f"{b}/k", "r+b"), ValueError),
         (lambda fs, b: fs.cat_ranges(f"{b}/k", 0, 1), TypeError),
         (lambda fs, b: fs.cat_ranges([f"{b}/k"], [0, 1], 1), ValueError),
+        (lambda fs, b: fs.cat_ranges([f"{b}/k"], 0, 1, on_error="omit"), ValueError),
+        (lambda fs, b: fs.cat([f"{b}/k", f"{b}/j"], on_error="ignore"), ValueError),
     ],
 )
 def test_bad_input_is_refused_before_anything_is_sent(

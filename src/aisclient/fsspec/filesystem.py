@@ -7,6 +7,7 @@ destroys an empty one); below them directories are virtual: prefixes ending in `
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -240,15 +241,17 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         return {name: found[name] for name in names} if detail else names
 
     def invalidate_cache(self, path: str | None = None) -> None:
+        """Forget listings: all, or those of ``path`` and of every directory above it."""
         self._found = {}
         if path is None:
             self.dircache.clear()
         else:
             path = self._strip_protocol(path)
-            self.dircache.pop(path, None)
-            while path:
-                path = self._parent(path)
-                self.dircache.pop(path, None)
+            above = path
+            self.dircache.pop(above, None)
+            while above:
+                above = self._parent(above)
+                self.dircache.pop(above, None)
         super().invalidate_cache(path)
 
     # -- buckets as directories ----------------------------------------------------------
@@ -265,7 +268,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         """Create the bucket (``FileExistsError`` if it exists); below a bucket directories are
         virtual, so only the bucket is made (when missing and ``create_parents``)."""
         bucket, key = require_bucket(self._strip_protocol(path))
-        if key and not create_parents:
+        if key and (not create_parents or bucket in self._known_buckets):
             self._require_bucket(bucket, path)
             return
         try:
@@ -295,7 +298,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         handle = self.bucket(bucket)
         with os_errors(path):
             if next(handle.list_objects_iter(page_size=1, props="name"), None) is not None:
-                raise OSError(os.strerror(39), f"bucket {bucket!r} is not empty", path)
+                raise OSError(errno.ENOTEMPTY, f"bucket {bucket!r} is not empty", path)
             handle.delete()
         self._known_buckets.discard(bucket)
         self.invalidate_cache(path)
@@ -366,6 +369,8 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         """The byte ranges, fetched in parallel (``max_workers`` threads)."""
         if max_gap is not None:
             raise NotImplementedError("max_gap is not supported: ranges are fetched as given")
+        if on_error not in ("raise", "return"):
+            raise ValueError(f"on_error must be 'raise' or 'return', not {on_error!r}")
         if not isinstance(paths, list):
             raise TypeError(f"paths must be a list, not {type(paths).__name__}")
         count = len(paths)
@@ -385,6 +390,8 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
     ) -> Any:
         """One path: its bytes. Many paths (a list, a glob, or ``recursive``): a dict of
         ``{path: bytes}`` fetched with one Get-Batch request, not one GET per object."""
+        if on_error not in ("raise", "omit", "return"):
+            raise ValueError(f"on_error must be 'raise', 'omit' or 'return', not {on_error!r}")
         paths = self._expand_files(path, recursive)
         if isinstance(path, str) and paths == [self._strip_protocol(path)]:
             return self.cat_file(paths[0])
