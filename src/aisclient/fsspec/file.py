@@ -11,14 +11,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from fsspec.spec import AbstractBufferedFile
+from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from aisclient.fsspec.errors import os_errors
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from aisclient.fsspec.filesystem import AISFileSystem
     from aisclient.multipart import MultipartUpload
     from aisclient.obj import Object
 
@@ -28,7 +27,9 @@ class AISFile(AbstractBufferedFile):  # type: ignore[misc]
 
     DEFAULT_BLOCK_SIZE = 8 << 20
 
-    def __init__(self, fs: AISFileSystem, path: str, obj: Object, mode: str, **kwargs: Any):
+    def __init__(
+        self, fs: AbstractFileSystem, path: str, obj: Object, mode: str, **kwargs: Any
+    ) -> None:
         self.obj = obj
         self._upload: MultipartUpload | None = None
         super().__init__(fs, path, mode, **kwargs)

@@ -34,8 +34,11 @@ from aisclient.fsspec.paths import (
 from aisclient.provider import Namespace, Provider
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aisclient.bucket import Bucket
     from aisclient.obj import Object
+    from aisclient.obj_writer import ObjectWriter
 
 LISTING_PROPS = "name,size,checksum,atime,version"
 HEAD_PROPS = "checksum,atime,version"
@@ -420,26 +423,26 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         return sorted(dict.fromkeys(found))
 
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
-        path = self._strip_protocol(path)
-        handle = self.object(path)
-        if mode == "create" and self.exists(path):
-            raise FileExistsError(f"{path!r} exists (mode='create')")
-        with os_errors(path):
-            handle.get_writer().put_content(value)
-        self.invalidate_cache(path)
+        self._put(path, mode, lambda writer: writer.put_content(value))
 
     def put_file(self, lpath: str, rpath: str, mode: str = "overwrite", **kwargs: Any) -> None:
         """Upload a local file, streamed from disk; a local directory needs no object."""
-        rpath = self._strip_protocol(rpath)
         if os.path.isdir(lpath):
-            require_bucket(rpath)
+            require_bucket(self._strip_protocol(rpath))
             return
-        handle = self.object(rpath)
-        if mode == "create" and self.exists(rpath):
-            raise FileExistsError(f"{rpath!r} exists (mode='create')")
-        with os_errors(rpath):
-            handle.get_writer().put_file(lpath)
-        self.invalidate_cache(rpath)
+        self._put(rpath, mode, lambda writer: writer.put_file(lpath))
+
+    def _put(self, path: str, mode: str, send: Callable[[ObjectWriter], Any]) -> None:
+        """One PUT of a whole object; ``mode="create"`` refuses to replace one."""
+        path = self._strip_protocol(path)
+        handle = self.object(path)
+        if mode not in ("overwrite", "create"):
+            raise ValueError(f"mode must be 'overwrite' or 'create', not {mode!r}")
+        if mode == "create" and self.exists(path):
+            raise FileExistsError(f"{path!r} exists (mode='create')")
+        with os_errors(path):
+            send(handle.get_writer())
+        self.invalidate_cache(path)
 
     def get_file(self, rpath: str, lpath: str, **kwargs: Any) -> None:
         """Download an object into a local file, streamed; a directory becomes one."""
