@@ -103,11 +103,11 @@ def _verdict(label: str, values: dict[str, float]) -> tuple[str, str]:
 
 def print_table(rows: list[Row]) -> None:
     print(f"\n{'benchmark':<52}" + "".join(f"{c:>13}" for c in COLUMNS), end="")
-    print(f"{'ratio':>21}  {'target':<21}{'met':>4}")
+    print(f"{'ratio':>21}  {'target':<23}{'met':>4}")
     for label, values in rows:
         cells = "".join(f"{_fmt(values[c]) if c in values else '-':>13}" for c in COLUMNS)
         target, met = _verdict(label, values)
-        print(f"{label:<52}{cells}{_ratios(label, values):>21}  {target:<21}{met:>4}")
+        print(f"{label:<52}{cells}{_ratios(label, values):>21}  {target:<23}{met:>4}")
 
 
 def markdown_table(rows: list[Row]) -> str:

@@ -152,11 +152,14 @@ def test_modified_checksum_ukey(ais_fs: AISFileSystem, fs_bucket: str) -> None:
 # -- reading --------------------------------------------------------------------------------
 
 
-def test_open_reads_ranges_through_a_readahead_cache(ais_fs: AISFileSystem, fs_bucket: str) -> None:
+def test_open_reads_large_objects_in_ranges_through_a_readahead_cache(
+    ais_fs: AISFileSystem, fs_bucket: str
+) -> None:
     data = os.urandom(4 << 20)
     path = f"{fs_bucket}/big.bin"
     ais_fs.pipe_file(path, data)
-    with recording(ais_fs) as recorder, ais_fs.open(path, block_size=1 << 20) as f:
+    fs = AISFileSystem(ais_fs.client.endpoint, whole_read_limit=1 << 20, skip_instance_cache=True)
+    with recording(fs) as recorder, fs.open(path, block_size=1 << 20) as f:
         assert f.seekable() and f.size == len(data)
         f.seek(1 << 20)
         assert f.read(10) == data[1 << 20 : (1 << 20) + 10]
@@ -168,6 +171,21 @@ def test_open_reads_ranges_through_a_readahead_cache(ais_fs: AISFileSystem, fs_b
     assert len(gets) == 2 and all(ranges), ranges  # never the whole object
     first, last = (int(r.split("=")[1].split("-")[0]) for r in ranges)  # type: ignore[union-attr]
     assert first == 1 << 20 and last >= len(data) - (1 << 20)
+
+
+def test_a_small_object_is_fetched_whole_at_its_first_read(
+    ais_fs: AISFileSystem, fs_bucket: str
+) -> None:
+    data = os.urandom(100_000)
+    path = f"{fs_bucket}/small.bin"
+    ais_fs.pipe_file(path, data)
+    with recording(ais_fs) as recorder, ais_fs.open(path) as f:
+        assert object_requests(recorder.requests, "GET") == []  # opening reads nothing
+        f.seek(-1000, io.SEEK_END)
+        assert f.read() == data[-1000:]  # a footer read ...
+        f.seek(10)
+        assert f.read(50) == data[10:60]  # ... and the rest from memory
+        assert len(object_requests(recorder.requests, "GET")) == 1
 
 
 def test_cat_file_ranges(ais_fs: AISFileSystem, fs_bucket: str) -> None:

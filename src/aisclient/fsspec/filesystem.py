@@ -21,6 +21,7 @@ from aisclient.config import ClientConfig
 from aisclient.enums import ListObjectFlag
 from aisclient.errors import AISError
 from aisclient.fsspec import bulk
+from aisclient.fsspec.cache import WholeOnFirstRead
 from aisclient.fsspec.details import Info, directory, from_entry, from_head
 from aisclient.fsspec.errors import as_os_error, missing, os_errors
 from aisclient.fsspec.file import AISFile
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 LISTING_PROPS = "name,size,checksum,atime,version"
 HEAD_PROPS = "checksum,atime,version"
 _OPEN_MODES = {"rb", "wb", "xb"}
+WHOLE_READ_LIMIT = 16 << 20
 FOUND_MEMO_LIMIT = 10_000
 
 
@@ -55,7 +57,9 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
     or a whole ``config`` (:class:`~aisclient.ClientConfig`). ``provider`` and ``namespace``
     select the buckets the paths name (``provider="aws"`` reaches S3-backed buckets through
     AIS). ``max_workers`` bounds the threads of parallel range reads; ``page_size`` is the
-    number of entries per listing page (0: the cluster's default).
+    number of entries per listing page (0: the cluster's default). An object opened for
+    reading that is at most ``whole_read_limit`` bytes is fetched whole at its first read (one
+    GET); a larger one is read in ranges through a readahead cache.
     """
 
     protocol = "ais"
@@ -78,6 +82,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         namespace: Namespace | str | None = None,
         max_workers: int = 16,
         page_size: int = 0,
+        whole_read_limit: int = WHOLE_READ_LIMIT,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -85,6 +90,7 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
         self.namespace = Namespace.parse(namespace) if isinstance(namespace, str) else namespace
         self.max_workers = _count("max_workers", max_workers, minimum=1)
         self.page_size = _count("page_size", page_size, minimum=0)
+        self.whole_read_limit = _count("whole_read_limit", whole_read_limit, minimum=0)
         self.client = Client(
             endpoint,
             skip_verify=skip_verify,
@@ -333,6 +339,9 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
                 if info["type"] != "file":
                     raise IsADirectoryError(f"{path!r} is a directory")
                 size = info["size"]
+            if "cache_type" not in kwargs:
+                small = size <= self.whole_read_limit
+                kwargs["cache_type"] = WholeOnFirstRead.name if small else "readahead"
             return AISFile(
                 self,
                 path,
