@@ -1,6 +1,7 @@
-"""``AISFile``: a seekable reader with a readahead cache, and a streamed, all-or-nothing writer.
+"""``AISFile``: a seekable reader, and a streamed, all-or-nothing writer.
 
-Reading fetches byte ranges (never the whole object unless asked for it). Writing keeps at most
+Reading fetches byte ranges through a cache that the filesystem picks: a small object whole at
+the first read, a large one in ranges with readahead (never whole). Writing keeps at most
 one block in memory: a file that fits in one block is sent as one PUT when closed; a larger one
 becomes a multipart upload, completed on close. Either way nothing is visible before ``close``,
 and a ``with`` block left by an exception aborts the upload and writes nothing.
