@@ -290,11 +290,18 @@ def test_a_transaction_commits_together_or_not_at_all(
     assert not ais_fs.exists(f"{fs_bucket}/t3")
 
 
-def test_text_mode_round_trip(ais_fs: AISFileSystem, fs_bucket: str) -> None:
+def test_text_mode_round_trip_and_nothing_on_an_exception(
+    ais_fs: AISFileSystem, fs_bucket: str
+) -> None:
     with ais_fs.open(f"{fs_bucket}/t.txt", "w", encoding="utf-8") as f:
         f.write("zwölf\nlines\n")
     with ais_fs.open(f"{fs_bucket}/t.txt", "r", encoding="utf-8") as f:
         assert f.readlines() == ["zwölf\n", "lines\n"]
+    with pytest.raises(RuntimeError), ais_fs.open(f"{fs_bucket}/partial.txt", "wt") as f:
+        f.write("half a line")
+        raise RuntimeError("stop")
+    del f  # a later close (here: garbage collection) must not write it either
+    assert not ais_fs.exists(f"{fs_bucket}/partial.txt")
 
 
 def test_put_and_get_stream_local_trees(

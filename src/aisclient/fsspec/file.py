@@ -101,3 +101,20 @@ class AISFile(AbstractBufferedFile):  # type: ignore[misc]
             self.discard()
             return
         self.close()
+
+
+class AISTextFile(io.TextIOWrapper):
+    """Text over an :class:`AISFile`: leaving a ``with`` block on an exception writes nothing
+    here too (the text not yet handed down is dropped with the upload)."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        binary = self.buffer
+        if exc_type is not None and isinstance(binary, AISFile) and binary.writable():
+            binary.__exit__(exc_type, exc, traceback)  # closed now: nothing is flushed later
+            return
+        super().__exit__(exc_type, exc, traceback)

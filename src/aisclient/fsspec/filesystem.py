@@ -24,7 +24,7 @@ from aisclient.fsspec import bulk
 from aisclient.fsspec.cache import WholeOnFirstRead
 from aisclient.fsspec.details import Info, directory, from_entry, from_head
 from aisclient.fsspec.errors import as_os_error, missing, os_errors
-from aisclient.fsspec.file import AISFile
+from aisclient.fsspec.file import AISFile, AISTextFile
 from aisclient.fsspec.paths import (
     depth_below,
     parent_dirs,
@@ -317,7 +317,11 @@ class AISFileSystem(AbstractFileSystem):  # type: ignore[misc]
     def open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
         if isinstance(path, str) and path.endswith("/") and self._strip_protocol(path):
             raise IsADirectoryError(f"{path!r} ends with '/': a directory, not an object")
-        return super().open(path, mode, **kwargs)
+        if "b" in mode:
+            return super().open(path, mode, **kwargs)
+        text = {k: kwargs.pop(k) for k in ("encoding", "errors", "newline") if k in kwargs}
+        binary = super().open(path, mode.replace("t", "") + "b", **kwargs)
+        return AISTextFile(binary, **text)
 
     def _open(
         self,
