@@ -9,6 +9,7 @@ import json
 import tarfile
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,17 @@ def test_a_placeholder_with_cont_on_err_is_an_entry_with_err_msg(
     )
     results = [(out.obj_name, bool(out.err_msg), content) for out, content in batch.get()]
     assert results == [("a", False, b"A"), ("gone", True, b""), ("c", False, b"C")]
+
+
+def test_get_to_file_refuses_a_multipart_answer_with_a_failed_entry(
+    server: TestServer, tmp_path: Path
+) -> None:
+    reply_placeholder(server, ".tar", streaming=False, err_msg="b1/gone does not exist")
+    client = Client(server.url, env={})
+    batch = client.batch(
+        ["a", "gone", "c"], bucket=client.bucket("b1"), cont_on_err=False, streaming_get=False
+    )
+    target = tmp_path / "out.tar"
+    with pytest.raises(BatchEntryError, match="ais://b1/gone"):
+        batch.get_to_file(target)
+    assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aisclient.batch.batch import Batch, BatchResult
 from aisclient.batch.errors import (
     BatchArchiveError,
+    BatchEntryError,
     BatchError,
     IncompleteBatchError,
     MultipartDecodeError,
@@ -32,6 +33,7 @@ __all__ = [
     "EXT_ZIP",
     "Batch",
     "BatchArchiveError",
+    "BatchEntryError",
     "BatchError",
     "BatchResult",
     "Colocation",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import attrs
 
 from aisclient.batch.archive_stream import StreamFile, iter_members
-from aisclient.batch.errors import BatchArchiveError, IncompleteBatchError
+from aisclient.batch.errors import BatchArchiveError, BatchEntryError, IncompleteBatchError
 from aisclient.batch.multipart import MultipartReader, Part, parse_boundary
 from aisclient.enums import Colocation
 from aisclient.errors import MultipartDecodeError
@@ -245,8 +245,9 @@ class Batch:
 
         Returns the server's per-entry metadata in multipart mode (``streaming_get=False``)
         and ``None`` in streaming mode. The file appears only when the download completed.
-        In streaming mode without ``cont_on_err`` a failed entry only shortens the archive,
-        which this method does not parse; use multipart mode to get the error instead.
+        Without ``cont_on_err`` a failed entry in the multipart metadata raises
+        :class:`BatchEntryError`; in streaming mode a failed entry only shortens the archive
+        or leaves an empty ``__404__/`` member in it, which this method does not parse.
         """
         response, req = self._send(clear_batch)
         target = os.fspath(path)
@@ -259,6 +260,7 @@ class Batch:
                         handle.write(chunk)
                 else:
                     meta, archive = _open_multipart(response)
+                    _check_entries(meta, req)
                     while chunk := archive.read(_FILE_CHUNK):
                         handle.write(chunk)
             os.replace(partial, target)
@@ -320,6 +322,8 @@ def _pair_streaming(members: Iterator[tuple[str, bytes]], req: MossReq) -> Batch
         entry = entries[count]
         _check_member(name, count, entry, req.only_obj_name)
         failed = not content and name in ops.missing_member_names(entry, req.only_obj_name)
+        if failed and not req.cont_on_err:
+            raise _entry_error(count, entry, None)
         out = MossOut(
             obj_name=entry.obj_name,
             archpath=entry.archpath or "",
@@ -346,10 +350,23 @@ def _pair_multipart(
             )
         out = meta.out[count]
         if count < len(req.moss_in):
-            _check_member(name, count, req.moss_in[count], req.only_obj_name)
+            entry = req.moss_in[count]
+            _check_member(name, count, entry, req.only_obj_name)
+            failed = out.err_msg or name in ops.missing_member_names(entry, req.only_obj_name)
+            if failed and not req.cont_on_err:
+                raise _entry_error(count, entry, out.err_msg)
         count += 1
         yield out, content
     _check_complete(count, req.moss_in, req.cont_on_err)
+
+
+def _check_entries(meta: MossResp, req: MossReq) -> None:
+    """Without ``cont_on_err``, a failed entry in the metadata fails the whole answer."""
+    if req.cont_on_err:
+        return
+    for index, (out, entry) in enumerate(zip(meta.out, req.moss_in, strict=False)):
+        if out.err_msg:
+            raise _entry_error(index, entry, out.err_msg)
 
 
 def _check_member(name: str, index: int, entry: MossIn, only_obj_name: bool) -> None:
@@ -369,13 +386,32 @@ def _check_member(name: str, index: int, entry: MossIn, only_obj_name: bool) -> 
     )
 
 
+def _where(entry: MossIn) -> str:
+    where = f"{entry.provider or 'ais'}://{entry.bck}/{entry.obj_name}"
+    if entry.archpath:
+        where += f" (archpath {entry.archpath!r})"
+    return where
+
+
+def _entry_error(index: int, entry: MossIn, reason: str | None) -> BatchEntryError:
+    """A failed entry of a request without ``cont_on_err``: the server sent a placeholder for
+    it (as aisnode on several targets does) where it should have failed the request."""
+    where = _where(entry)
+    because = f": {reason}" if reason else " (an empty placeholder in its place)"
+    return BatchEntryError(
+        f"Get-Batch entry {index} ({where}) failed on the server{because}; pass "
+        "cont_on_err=True to receive failed entries as results with err_msg set",
+        index=index,
+        entry=where,
+        reason=reason or MISSING_ENTRY_ERROR,
+    )
+
+
 def _check_complete(count: int, entries: Sequence[MossIn], cont_on_err: bool) -> None:
     if count >= len(entries):
         return
     entry = entries[count]
-    where = f"{entry.provider or 'ais'}://{entry.bck}/{entry.obj_name}"
-    if entry.archpath:
-        where += f" (archpath {entry.archpath!r})"
+    where = _where(entry)
     hint = (
         "the server stops the archive at the first entry it cannot read; pass "
         "cont_on_err=True to get the other entries, or streaming_get=False for the reason"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aisclient.errors import AISError, MultipartDecodeError
 
-__all__ = ["BatchArchiveError", "BatchError", "IncompleteBatchError", "MultipartDecodeError"]
+__all__ = [
+    "BatchArchiveError",
+    "BatchEntryError",
+    "BatchError",
+    "IncompleteBatchError",
+    "MultipartDecodeError",
+]
 
 
 class BatchError(AISError):
@@ -30,3 +36,20 @@ class IncompleteBatchError(BatchArchiveError):
         self.index = index
         self.expected = expected
         self.entry = entry
+
+
+class BatchEntryError(BatchError):
+    """An entry of a Get-Batch requested without ``cont_on_err`` failed on the server.
+
+    A server spread over several targets may answer such a request with a placeholder for the
+    entry (an empty ``__404__/...`` member, and an ``err_msg`` in multipart metadata) instead of
+    failing it; without ``cont_on_err`` that is an error, never an empty sample. ``index`` is
+    the entry's position, ``entry`` names it (``ais://bucket/object``), ``reason`` is the
+    server's message when it sent one.
+    """
+
+    def __init__(self, message: str, *, index: int, entry: str, reason: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.entry = entry
+        self.reason = reason

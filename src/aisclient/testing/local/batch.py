@@ -133,16 +133,18 @@ def proxy(ctx: ClusterCtx, ex: ServerExchange) -> None:
 # ---- target ----------------------------------------------------------------------
 
 
-def _resolve(ctx: ClusterCtx, ex: ServerExchange, req: MossReq) -> None:
+def _resolve(ctx: ClusterCtx, ex: ServerExchange, req: MossReq, placeholders: bool) -> None:
     """Check every entry up front: sizes, missing ones (coer) or the first error.
 
     In streaming mode AIS has already answered 200 when it meets a failing entry,
     so it ends the archive there: earlier entries are kept, the rest dropped.
+    With ``placeholders`` a missing entry gets its ``__404__/`` member even without
+    ``coer``, as aisnode on several targets often answers.
     """
     for i, e in enumerate(req.entries):
         try:
             _resolve_one(ctx, ex, e)
-            if e.err and not req.coer:
+            if e.err and not req.coer and not placeholders:
                 raise not_found(e.err)
         except HttpError:
             if not req.strm:
@@ -254,7 +256,7 @@ def target(ctx: ClusterCtx, ex: ServerExchange) -> None:
                     base64.b64decode(e.opaque, validate=True)
                 except ValueError:
                     raise bad_request(f"invalid opaque (base64) for {e.objname!r}") from None
-        _resolve(ctx, ex, req)
+        _resolve(ctx, ex, req, ctx.faults.take_batch_placeholder(ex))
         if req.strm:
             ctype = archives.CONTENT_TYPES.get(req.fmt, "application/octet-stream")
             out = ex.start_stream(200, [("Content-Type", ctype)])

@@ -166,6 +166,17 @@ class Faults:
             )
         )
 
+    def batch_placeholders(self, count: int = 1, *, node: str | None = None) -> None:
+        """Serve the failed entries of the next ``count`` Get-Batch requests made without
+        ``coer`` as ``__404__/`` placeholders (an empty member; ``err_msg`` in multipart
+        metadata) instead of failing the request: what aisnode on several targets often does
+        when another target cannot send an entry."""
+        self._add(_Rule("placeholder", re.compile(r"/ml/moss"), count, "GET", node or "target"))
+
+    def take_batch_placeholder(self, ex: ServerExchange) -> bool:
+        """Whether this Get-Batch request is one whose failed entries become placeholders."""
+        return bool(self._rules) and bool(self._take("placeholder", ex))
+
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
