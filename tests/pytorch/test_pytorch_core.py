@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from aisclient.batch.tar_reader import TarFormatError, iter_tar_members
 from aisclient.dataset.tar import END_OF_ARCHIVE, encode_value, member, sample_members
 from aisclient.pytorch.core.batches import chunked, prefetched
 from aisclient.pytorch.core.packing import pack_by_size
 from aisclient.pytorch.core.samples import ExtensionFiller, group_samples, split_member_name
 from aisclient.pytorch.core.sources import prefixes_for
 from aisclient.pytorch.core.split import Part, Progress, epoch_order, validate_rank
-from aisclient.pytorch.core.tar_stream import TarFormatError, iter_tar_members
 
 # -- split across ranks × workers --------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Incremental decoding of the Get-Batch archive, straight from the response.
 
-TAR and TGZ are read forward-only (``tarfile`` stream mode), one member at a time, so memory
-holds one member plus a fixed read buffer. ZIP keeps its index at the end, so its bytes are
-first copied to a spooled temporary file (in memory up to a limit, then on disk) and read from
-there: memory stays bounded for any archive size.
+TAR and TGZ are read forward-only by :mod:`aisclient.batch.tar_reader`, one member at a time
+(a header parse, then one exact-size read of the content), so memory holds one member plus a
+bounded read-ahead. ZIP keeps its index at the end, so its bytes are first copied to a spooled
+temporary file (in memory up to a limit, then on disk) and read from there: memory stays
+bounded for any archive size.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import zlib
 from collections.abc import Callable, Iterator
 
 from aisclient.batch.errors import BatchArchiveError
+from aisclient.batch.tar_reader import TarFormatError, inflating, iter_tar_members
 from aisclient.models.batch import EXT_TAR, EXT_TAR_GZ, EXT_TGZ, EXT_ZIP
 
-#: Read buffer of the tar decoder (the SDK's default, overridable with ``tar_buffer_size``).
-DEFAULT_TAR_BUFFER = 64 * 1024
+#: Compressed bytes read at a time from a ``.tgz`` stream (``tar_buffer_size`` overrides it).
+DEFAULT_TAR_BUFFER = 256 * 1024
 #: ZIP bytes kept in memory before the spool moves to a temporary file.
 DEFAULT_ZIP_SPOOL = 16 * 1024 * 1024
 _COPY_CHUNK = 1024 * 1024
 
-_TAR_MODES = {EXT_TAR: "r|", EXT_TGZ: "r|gz", EXT_TAR_GZ: "r|gz"}
+_TAR_KINDS = {EXT_TAR: "tar", EXT_TGZ: "tgz", EXT_TAR_GZ: "tgz"}
 
 Member = tuple[str, bytes]
 
@@ -72,43 +74,28 @@ def iter_members(
     """Yield ``(name, content)`` for each regular file of the archive, in archive order."""
     if output_format == EXT_ZIP:
         return iter_zip(source, spool=zip_spool)
-    mode = _TAR_MODES.get(output_format)
-    if mode is None:
+    kind = _TAR_KINDS.get(output_format)
+    if kind is None:
         raise ValueError(f"no decoder for output format {output_format!r}")
-    return iter_tar(source, mode, bufsize=tar_buffer_size or DEFAULT_TAR_BUFFER)
+    return iter_tar(source, kind, bufsize=tar_buffer_size or DEFAULT_TAR_BUFFER)
 
 
 def iter_tar(
-    source: StreamFile, mode: str, *, bufsize: int = DEFAULT_TAR_BUFFER
+    source: StreamFile, kind: str, *, bufsize: int = DEFAULT_TAR_BUFFER
 ) -> Iterator[Member]:
-    """Forward-only tar (``mode`` ``r|`` or ``r|gz``); directories and links are skipped."""
-    import tarfile  # here, not at the top: keeps ``import aisclient.batch`` cheap
-
-    kind = "tgz" if mode.endswith("gz") else "tar"
-    try:
-        # Opened outside ``with`` so that a failure to open is told apart from a broken member.
-        archive = tarfile.open(  # noqa: SIM115
-            fileobj=source,  # type: ignore[call-overload]
-            mode=mode,
-            bufsize=bufsize,
-        )
-    except (tarfile.TarError, EOFError, zlib.error) as err:
-        if source.consumed == 0 and source.eof:
-            return  # an empty body: no members (the caller decides whether that is complete)
-        raise BatchArchiveError(f"Failed to read {kind} archive stream: {err}") from err
-    with archive:
-        while True:
-            try:
-                member = archive.next()
-                if member is None:
-                    break
-                if not member.isreg():
-                    continue
-                handle = archive.extractfile(member)
-                content = handle.read() if handle is not None else b""
-            except (tarfile.TarError, EOFError, zlib.error) as err:
-                raise BatchArchiveError(f"Failed to read {kind} archive stream: {err}") from err
-            yield member.name, content
+    """Forward-only tar (``kind`` ``tar`` or ``tgz``); directories and links are skipped."""
+    read = inflating(source.read, read_size=bufsize) if kind == "tgz" else source.read
+    members = iter_tar_members(read)
+    while True:
+        try:
+            member = next(members, None)
+        except TarFormatError as err:
+            if source.consumed == 0 and source.eof:
+                return  # an empty body: no members (the caller decides whether that is complete)
+            raise BatchArchiveError(f"Failed to read {kind} archive stream: {err}") from err
+        if member is None:
+            return
+        yield member
 
 
 def iter_zip(source: StreamFile, *, spool: int = DEFAULT_ZIP_SPOOL) -> Iterator[Member]:

@@ -144,8 +144,9 @@ class MultipartReader:
             self._in_body = False
             self._after_delimiter()
             return b""
-        data = bytes(self._buffer[:count])
-        del self._buffer[:count]
+        with memoryview(self._buffer) as view:
+            data = bytes(view[:count])  # one copy (a bytearray slice would be a second)
+        del self._buffer[:count]  # O(1): a bytearray drops its head by moving its start
         return data
 
     def _after_delimiter(self) -> None:

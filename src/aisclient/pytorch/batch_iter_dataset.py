@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from aisclient.batch.tar_reader import iter_tar_members
 from aisclient.enums import Colocation
 from aisclient.errors import AISError
 from aisclient.models.batch import EXT_TAR, MISSING_ENTRY_ERROR, MISSING_PREFIX
@@ -13,7 +14,6 @@ from aisclient.obj import Object
 from aisclient.pytorch.core.batches import chunked, prefetched
 from aisclient.pytorch.core.errors import SampleError
 from aisclient.pytorch.core.sources import PrefixMap, object_uri
-from aisclient.pytorch.core.tar_stream import iter_tar_members
 from aisclient.pytorch.iter_dataset import AISBaseIterDataset
 
 if TYPE_CHECKING:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from aisclient.batch.tar_reader import iter_tar_members
 from aisclient.errors import AISError
 from aisclient.etl_config import ETLConfig
 from aisclient.obj import Object
 from aisclient.pytorch.core.samples import ExtensionFiller, ZeroDict, group_samples
 from aisclient.pytorch.core.sources import PrefixMap
-from aisclient.pytorch.core.tar_stream import iter_tar_members
 from aisclient.pytorch.iter_dataset import AISBaseIterDataset, read_error
 
 

@@ -7,6 +7,7 @@ Imported on the first request (it loads urllib3, ``http.client`` and ``ssl``).
 from __future__ import annotations
 
 import http.client
+import io
 import logging
 import ssl
 import warnings
@@ -45,6 +46,10 @@ from aisclient.transport.urls import (
     token_allowed,
 )
 
+# The buffer of the BufferedReader over a streamed body. It is there only for its C ``read(n)``,
+# which fills a new bytes object in place; one byte means no read-ahead: a read waits for the
+# bytes asked for and never for more (a slow stream's consumer gets what has arrived).
+_NO_READ_AHEAD = 1
 # An error answer to a probe is returned as is when its body is at most this long.
 _PROBE_ERROR_MAX = 1 << 20
 _SEND_BLOCK = 1 << 20
@@ -101,6 +106,8 @@ class Urllib3Response(Response):
         self._body: bytes | None = raw.data if preloaded else None
         self._pos = 0
         self._done = preloaded
+        self._direct: io.BufferedReader | None = None
+        self._direct_checked = False
 
     @property
     def headers(self) -> Headers:
@@ -118,9 +125,10 @@ class Urllib3Response(Response):
             return self._read_buffered(amt)
         if amt is not None and amt < 0:
             amt = None
+        source = self._direct_body() or self._raw
         try:
-            data = self._raw.read(amt)
-        except (ProtocolError, HTTPError, OSError) as err:
+            data = source.read(amt)
+        except (ProtocolError, HTTPError, http.client.HTTPException, OSError) as err:
             raise self._body_error(err) from err
         if amt is None or (not data and amt > 0):
             self._finish()
@@ -132,13 +140,32 @@ class Urllib3Response(Response):
             data = self._read_buffered(len(view))
             view[: len(data)] = data
             return len(data)
+        source = self._direct_body() or self._raw
         try:
-            count = self._raw.readinto(view)
-        except (ProtocolError, HTTPError, OSError) as err:
+            count = source.readinto(view)
+        except (ProtocolError, HTTPError, http.client.HTTPException, OSError) as err:
             raise self._body_error(err) from err
         if count == 0 and len(view):
             self._finish()
         return count
+
+    def _direct_body(self) -> io.BufferedReader | None:
+        """The body read straight from ``http.client``, when urllib3 has nothing to add.
+
+        urllib3's ``read(n)`` of a chunked body joins the chunks into a new object and its
+        ``readinto`` copies a ``read`` result into the buffer: each costs a copy of every byte
+        on top of the socket's. A ``BufferedReader`` over ``http.client``'s ``readinto`` fills
+        a large ``read(n)`` result, or the caller's buffer, straight from the socket. Used
+        only for a body urllib3 would not decode (no ``Content-Encoding``) and has not
+        started reading; chosen once per response.
+        """
+        direct = self._direct
+        if direct is None and not self._direct_checked:
+            self._direct_checked = True
+            fp = _plain_body(self._raw)
+            if fp is not None:
+                direct = self._direct = io.BufferedReader(_BodyIO(fp), _NO_READ_AHEAD)
+        return direct
 
     def close(self) -> None:
         if self._done:
@@ -196,6 +223,41 @@ class Urllib3Response(Response):
 
     def _method(self) -> str:
         return self.request.method if self.request else ""
+
+
+def _plain_body(raw: BaseHTTPResponse) -> http.client.HTTPResponse | None:
+    """``raw``'s ``http.client`` response if its body can be read past urllib3, else None."""
+    fp = getattr(raw, "_fp", None)
+    if not isinstance(fp, http.client.HTTPResponse) or raw.tell() != 0:
+        return None
+    encoding = raw.headers.get("content-encoding", "")
+    if encoding and encoding.strip().lower() != "identity":
+        return None  # urllib3 decodes it
+    return fp
+
+
+class _BodyIO(io.RawIOBase):
+    """A response body as a raw stream over ``http.client``'s ``readinto`` (which de-chunks
+    straight into the buffer given), with a body that ends before its ``Content-Length``
+    reported as broken off (``http.client``'s ``readinto`` only returns 0 there)."""
+
+    def __init__(self, fp: http.client.HTTPResponse) -> None:
+        super().__init__()
+        self._fp = fp
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._fp.readinto(buffer)
+        if count == 0 and len(buffer) and self._fp.length:
+            raise http.client.HTTPException(
+                f"the body ended {self._fp.length} bytes short of its Content-Length"
+            )
+        return count
+
+    def readall(self) -> bytes:
+        return self._fp.read()
 
 
 class _Connection(HTTPConnection):
@@ -486,6 +548,8 @@ def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
 
 
 def _reason(err: BaseException) -> str:
+    if isinstance(err, http.client.IncompleteRead):
+        return repr(err)  # its args hold the partial body
     inner = err.args[-1] if err.args else err
     return str(inner) if inner else type(err).__name__
 
