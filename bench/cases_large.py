@@ -19,6 +19,8 @@ CHUNK = 1 << 20
 BUCKET = "bench-large"
 NAME = "big.bin"
 WHO = ("urllib3", "aisclient")
+#: Ranged GETs in flight for the parallel read of one object (``get_reader(num_workers=...)``).
+WORKERS = 4
 TIMEOUT = (5.0, 120.0)
 
 
@@ -46,6 +48,11 @@ def _case(kind: str, who: str, endpoint: str, path: str, size: int) -> None:
 
             def action() -> object:
                 reader = obj.get_reader(chunk_size=CHUNK)
+                return sum(len(chunk) for chunk in reader)
+        elif kind == "pget":
+
+            def action() -> object:
+                reader = obj.get_reader(num_workers=WORKERS)
                 return sum(len(chunk) for chunk in reader)
         else:
 
@@ -103,10 +110,24 @@ def run(endpoint: str, size: int, runs: int) -> list[tuple[str, dict[str, float]
             rows.append((f"{label}, MiB/s", _medians(speed)))
             rows.append((f"{label}, client CPU s/GiB", _medians(cpu)))
             rows.append((f"{label}, peak RSS growth MiB", {k: max(v) for k, v in rss.items()}))
+        rows.append(_parallel_row(endpoint, path, size, max(2, runs // 2)))
         bucket.delete(missing_ok=True)
         return rows
     finally:
         os.unlink(path)
+
+
+def _parallel_row(endpoint: str, path: str, size: int, runs: int) -> tuple[str, dict[str, float]]:
+    """One object read by ``WORKERS`` ranged GETs vs by one stream, both aisclient, in turns."""
+    mib = size / (1 << 20)
+    speed: dict[str, list[float]] = {"aisclient": [], "get_reader": []}
+    for turn in range(runs):
+        kinds = ("pget", "get") if turn % 2 == 0 else ("get", "pget")
+        for kind in kinds:
+            result = _child(kind, "aisclient", endpoint, path, size)
+            speed["aisclient" if kind == "pget" else "get_reader"].append(mib / result["seconds"])
+    label = f"{mib:.0f} MiB GET, get_reader(num_workers={WORKERS}) vs one stream, MiB/s"
+    return label, _medians(speed)
 
 
 def _medians(samples: dict[str, list[float]]) -> dict[str, float]:
